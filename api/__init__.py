@@ -1,0 +1,1 @@
+"""ASGI application, settings, lifespan and database access for dossier."""

@@ -1,0 +1,108 @@
+"""MongoDB access: the client, collection names and the indexes the API relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandListener
+
+from api.settings import Settings
+
+Document = dict[str, Any]
+Database = AsyncDatabase[Document]
+
+ARTICLES = "articles"
+PERSONS = "persons"
+ORGANIZATIONS = "organizations"
+EVENTS = "events"
+STATEMENTS = "statements"
+SANCTIONS = "sanctions"
+
+COLLECTIONS = (ARTICLES, PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS)
+
+# Date orders: ``date.asc`` and ``date.desc`` put UNKNOWN dates last in either direction.
+_DATE_ASC = [("date.asc", ASCENDING), ("_id", ASCENDING)]
+_DATE_DESC = [("date.desc", DESCENDING), ("_id", DESCENDING)]
+_NAME = [("sort.name", ASCENDING), ("_id", ASCENDING)]
+
+
+def _by_date(*prefix: str) -> list[IndexModel]:
+    """One index per date direction, each led by the filter field (if any)."""
+    lead = [(field, ASCENDING) for field in prefix]
+    return [IndexModel(lead + _DATE_ASC), IndexModel(lead + _DATE_DESC)]
+
+
+def _by_name(*prefix: str) -> list[IndexModel]:
+    return [IndexModel([(field, ASCENDING) for field in prefix] + _NAME)]
+
+
+INDEXES: dict[str, list[IndexModel]] = {
+    ARTICLES: [
+        IndexModel([("citations.article", ASCENDING)]),
+        IndexModel([("search.names", ASCENDING)]),
+        IndexModel([("search.tokens", ASCENDING)]),
+    ],
+    PERSONS: [
+        *_by_name(),
+        *_by_name("search.names"),
+        *_by_name("countries"),
+        *_by_name("positions.organization"),
+        IndexModel([("citations.article", ASCENDING)]),
+        IndexModel([("search.tokens", ASCENDING)]),
+    ],
+    ORGANIZATIONS: [
+        *_by_name(),
+        *_by_name("search.names"),
+        *_by_name("kind"),
+        *_by_name("country"),
+        IndexModel([("citations.article", ASCENDING)]),
+        IndexModel([("search.tokens", ASCENDING)]),
+    ],
+    EVENTS: [
+        *_by_date(),
+        *_by_date("kind"),
+        *_by_date("participants.actor.slug"),
+        *_by_date("citations.article"),
+        *_by_date("sanctions"),
+        IndexModel([("search.tokens", ASCENDING)]),
+    ],
+    STATEMENTS: [
+        *_by_date(),
+        *_by_date("speaker.slug"),
+        *_by_date("about.slug"),
+        *_by_date("kind"),
+        *_by_date("citations.article"),
+        *_by_date("search.tokens"),
+    ],
+    SANCTIONS: [
+        *_by_date(),
+        *_by_date("authority.slug"),
+        *_by_date("targets.slug"),
+        *_by_date("status"),
+        *_by_date("kinds"),
+        *_by_date("inResponseTo"),
+        *_by_date("citations.article"),
+        IndexModel([("search.tokens", ASCENDING)]),
+    ],
+}
+
+
+def create_client(
+    uri: str, settings: Settings, listeners: Sequence[CommandListener] = ()
+) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(
+        uri,
+        event_listeners=list(listeners),
+        serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
+        tz_aware=True,
+        appname="dossier",
+    )
+
+
+async def ensure_indexes(db: Database) -> None:
+    """Create every index the API's filters and orders use (idempotent)."""
+    for collection, indexes in INDEXES.items():
+        await db[collection].create_indexes(indexes)

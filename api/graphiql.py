@@ -1,0 +1,47 @@
+"""GraphiQL, opening on a query that shows the data off."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from strawberry.http.ides import get_graphql_ide_html
+
+EXAMPLE_QUERY = """\
+# dossier: who did, said and sanctioned what, each fact cited.
+# Press the play button, then follow any citation back to its article.
+query Dossier {
+  person(slug: "sergei-kislyak") {
+    name
+    aliases
+    positions { title organization { name kind } }
+    statements(first: 5) {
+      totalCount
+      nodes {
+        kind
+        text
+        date { iso precision text }
+        medium
+        reportedBy { name }
+        citations { quote start end article { title } }
+      }
+    }
+    events(first: 5) { nodes { title kind date { iso precision text } } }
+    sanctions(first: 5) { totalCount nodes { title status } }
+    citations { quote }
+  }
+  search(query: "Magnitsky", first: 5) {
+    score
+    matched
+    node { __typename ... on Sanction { title status } ... on Person { name } }
+  }
+}
+"""
+
+
+@functools.cache
+def graphiql_html() -> str:
+    html = get_graphql_ide_html("graphiql")
+    start = html.index("const EXAMPLE_QUERY = `")
+    end = html.index("`;", start) + 2
+    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};" + html[end:]

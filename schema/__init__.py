@@ -1,0 +1,1 @@
+"""The GraphQL schema: one package per domain, composed in ``schema.schema``."""

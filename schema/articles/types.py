@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.database import Document
+from schema.common.connection import Connection
+from schema.common.ids import to_global_id
+from schema.common.types import FuzzyDate, Node
+from schema.context import Info
+from schema.events.types import Event
+from schema.organizations.types import Organization
+from schema.persons.types import Person
+from schema.sanctions.types import Sanction
+from schema.statements.types import Statement
+
+
+@strawberry.type(description="The photo an article runs with.")
+class Photo:
+    caption: str = strawberry.field(description="The caption, as printed.")
+    credit: str | None = strawberry.field(description="Who the photo is credited to.")
+
+
+@strawberry.type(description="A source article, its cleaned text and what it states.")
+class Article(Node):
+    slug: str = strawberry.field(description="Stable, human-readable key.")
+    title: str = strawberry.field(description="The headline.")
+    publisher: str = strawberry.field(description="Who published it: 'The Moscow Times'.")
+    url: str | None = strawberry.field(description="Where it was published, when known.")
+    published_on: FuzzyDate | None = strawberry.field(
+        description="When it was published; null when the source does not say."
+    )
+    body: str = strawberry.field(
+        description=(
+            "The article text, cleaned of site furniture (donation appeals, navigation, "
+            "'Read more'). Citation offsets point into it."
+        )
+    )
+    language: str | None = strawberry.field(description="ISO 639-1 language code: 'en'.")
+    photo: Photo | None = strawberry.field(description="The lead photo's caption and credit.")
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Article:
+        photo = doc.get("photo")
+        return cls(
+            id=strawberry.ID(to_global_id("Article", doc["_id"])),
+            slug=doc["_id"],
+            title=doc["title"],
+            publisher=doc["publisher"],
+            url=doc.get("url"),
+            published_on=FuzzyDate.maybe(doc.get("publishedOn")),
+            body=doc["body"],
+            language=doc.get("language"),
+            photo=Photo(caption=photo["caption"], credit=photo.get("credit")) if photo else None,
+        )
+
+    @strawberry.field(description="Persons the article names, by name.")
+    async def persons(self, info: Info) -> list[Person]:
+        docs = await info.context.loaders.persons_by_article.load(self.slug)
+        return [Person.from_doc(doc) for doc in docs]
+
+    @strawberry.field(description="Organizations the article names, by name.")
+    async def organizations(self, info: Info) -> list[Organization]:
+        docs = await info.context.loaders.organizations_by_article.load(self.slug)
+        return [Organization.from_doc(doc) for doc in docs]
+
+    @strawberry.field(description="Events the article reports, oldest first.")
+    async def events(self, info: Info) -> list[Event]:
+        docs = await info.context.loaders.events_by_article.load(self.slug)
+        return [Event.from_doc(doc) for doc in docs]
+
+    @strawberry.field(description="Statements the article reports, oldest first.")
+    async def statements(self, info: Info) -> list[Statement]:
+        docs = await info.context.loaders.statements_by_article.load(self.slug)
+        return [Statement.from_doc(doc) for doc in docs]
+
+    @strawberry.field(description="Sanctions the article reports, oldest first.")
+    async def sanctions(self, info: Info) -> list[Sanction]:
+        docs = await info.context.loaders.sanctions_by_article.load(self.slug)
+        return [Sanction.from_doc(doc) for doc in docs]
+
+
+@strawberry.type(description="A page of articles.")
+class ArticleConnection(Connection[Article]):
+    pass

@@ -1,0 +1,1 @@
+"""Pieces every domain shares: ids, dates, citations, pagination, errors, base loaders."""

@@ -1,0 +1,69 @@
+"""Relay-style connections; each domain subclasses ``Connection[ItsType]`` once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Generic, Self, TypeVar
+
+import strawberry
+
+from api.database import Database, Document
+from schema.common.pagination import Page, Window, fetch_page
+from schema.common.types import PageInfo
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.type(description="An item of a connection with the cursor that points at it.")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Opaque cursor: pass it as after or before.")
+    node: NodeT = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[NodeT] = strawberry.field(description="The items, without cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+    @classmethod
+    def from_page(
+        cls,
+        page: Page,
+        convert: Callable[[Document], NodeT],
+        count: Callable[[], Awaitable[int]],
+    ) -> Self:
+        nodes = [convert(doc) for doc in page.docs]
+        return cls(
+            edges=[Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
+            nodes=nodes,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            count=count,
+        )
+
+    @classmethod
+    async def find(
+        cls,
+        db: Database,
+        collection: str,
+        base: Document,
+        window: Window,
+        convert: Callable[[Document], NodeT],
+    ) -> Self:
+        """A top-level connection: one page query now, the count only if asked for."""
+        page = await fetch_page(db, collection, base, window)
+
+        async def count() -> int:
+            return await db[collection].count_documents(base)
+
+        return cls.from_page(page, convert, count)

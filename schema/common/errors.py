@@ -1,0 +1,29 @@
+"""Error codes clients can branch on, carried in ``extensions.code``."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+
+
+class CodedError(GraphQLError):
+    code = INTERNAL_SERVER_ERROR
+
+    def __init__(self, message: str, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class UserInputError(CodedError):
+    """The request is well-formed GraphQL but an argument value is unusable."""
+
+    code = BAD_USER_INPUT
+
+
+class ServiceUnavailableError(CodedError):
+    code = SERVICE_UNAVAILABLE

@@ -1,0 +1,72 @@
+"""Turning filter arguments into MongoDB queries: user strings only ever as values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from api.database import Document
+from schema.common.errors import UserInputError
+from schema.common.pagination import Order
+from schema.search.keys import fold, tokens
+
+MATCH_NOTHING: Document = {"_id": {"$in": []}}
+_ISO_PREFIX = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+# Above any ISO date string and below the UNKNOWN ascending key ("\uffff").
+_ISO_CEILING = "\ufffe"
+_ISO_FLOOR = "0"
+
+
+def all_of(*clauses: Document | None) -> Document:
+    kept = [clause for clause in clauses if clause]
+    if not kept:
+        return {}
+    return kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def equals(field: str, value: str | None) -> Document | None:
+    return None if value is None else {field: value}
+
+
+def one_of(field: str, values: Sequence[Enum] | None) -> Document | None:
+    return None if values is None else {field: {"$in": [value.value for value in values]}}
+
+
+def name_matches(name: str | None) -> Document | None:
+    """Exact name or alias, ignoring case, accents and punctuation."""
+    if name is None:
+        return None
+    folded = fold(name)
+    return {"search.names": folded} if folded else MATCH_NOTHING
+
+
+def words_match(text: str | None) -> Document | None:
+    """Every word of ``text`` appears (case- and accent-insensitively)."""
+    if text is None:
+        return None
+    words = tokens(text)
+    return {"search.tokens": {"$all": words}} if words else MATCH_NOTHING
+
+
+def country_is(field: str, country: str | None) -> Document | None:
+    return None if country is None else {field: country.strip().upper()}
+
+
+def date_range(order: Order, start: str | None, end: str | None) -> Document | None:
+    """Inclusive ISO-prefix bounds on the order's own date key, so the order's index serves."""
+    if start is None and end is None:
+        return None
+    for argument, value in (("from", start), ("to", end)):
+        if value is not None and not _ISO_PREFIX.fullmatch(value):
+            raise UserInputError(
+                f"`{argument}` must be an ISO date prefix (YYYY, YYYY-MM or YYYY-MM-DD), "
+                f"got {value[:40]!r}.",
+                argument=argument,
+            )
+    return {
+        order.field: {
+            "$gte": start or _ISO_FLOOR,
+            "$lte": (end + _ISO_CEILING) if end else _ISO_CEILING,
+        }
+    }

@@ -1,0 +1,202 @@
+"""Keyset pagination in MongoDB: first/after/last/before over a (sort key, _id) order.
+
+Pages are bounded range scans on an index, never skip/limit or Python slicing, so
+page 1,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from api.database import Database, Document
+from schema.common.errors import UserInputError
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+_BATCH_TAG = "_batch"
+
+
+@dataclass(frozen=True)
+class Order:
+    """A stable order: ``field`` then ``_id`` as the tie-break, both in ``direction``."""
+
+    name: str
+    field: str
+    direction: int
+
+    def sort(self, *, reverse: bool = False) -> dict[str, int]:
+        direction = -self.direction if reverse else self.direction
+        return {self.field: direction, "_id": direction}
+
+    def value(self, doc: Document) -> Any:
+        value: Any = doc
+        for part in self.field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def cursor(self, doc: Document) -> str:
+        payload = json.dumps([self.name, self.value(doc), doc["_id"]], ensure_ascii=False)
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def decode(self, cursor: str, argument: str) -> tuple[Any, str]:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            name, value, doc_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        except (ValueError, TypeError, binascii.Error, UnicodeError):
+            raise UserInputError(
+                f"`{argument}` is not a cursor of this connection.", argument=argument
+            ) from None
+        if name != self.name or not isinstance(doc_id, str) or not isinstance(value, str | None):
+            raise UserInputError(
+                f"`{argument}` is a cursor of another connection or order.", argument=argument
+            )
+        return value, doc_id
+
+    def beyond(self, value: Any, doc_id: str, *, after: bool) -> Document:
+        """Documents strictly after (or before) the one at (value, doc_id) in this order."""
+        ascending = (self.direction == 1) == after
+        op = "$gt" if ascending else "$lt"
+        return {"$or": [{self.field: {op: value}}, {self.field: value, "_id": {op: doc_id}}]}
+
+
+def _check_size(argument: str, size: int | None) -> None:
+    if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
+        raise UserInputError(
+            f"`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {size}.",
+            argument=argument,
+        )
+
+
+@dataclass(frozen=True)
+class Window:
+    """Validated pagination arguments for one order; hashable, so loaders can batch on it."""
+
+    order: Order
+    size: int
+    forward: bool
+    after: tuple[Any, str] | None
+    before: tuple[Any, str] | None
+
+    @classmethod
+    def parse(
+        cls,
+        order: Order,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Window:
+        _check_size("first", first)
+        _check_size("last", last)
+        if first is not None and last is not None:
+            raise UserInputError("Passing both `first` and `last` is not supported.")
+        return cls(
+            order=order,
+            size=last if last is not None else first if first is not None else DEFAULT_PAGE_SIZE,
+            forward=last is None,
+            after=order.decode(after, "after") if after is not None else None,
+            before=order.decode(before, "before") if before is not None else None,
+        )
+
+    def match(self, base: Document) -> Document:
+        clauses = [base] if base else []
+        if self.after is not None:
+            clauses.append(self.order.beyond(*self.after, after=True))
+        if self.before is not None:
+            clauses.append(self.order.beyond(*self.before, after=False))
+        return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else {})
+
+    def sort(self) -> dict[str, int]:
+        return self.order.sort(reverse=not self.forward)
+
+    def page(self, docs: Sequence[Document]) -> Page:
+        """``docs`` were fetched with ``size + 1`` as the limit, in ``self.sort()`` order."""
+        extra = len(docs) > self.size
+        kept = list(docs[: self.size])
+        if not self.forward:
+            kept.reverse()
+        return Page(
+            docs=kept,
+            cursors=[self.order.cursor(doc) for doc in kept],
+            has_next=extra if self.forward else self.before is not None,
+            has_previous=self.after is not None if self.forward else extra,
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    docs: list[Document]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+
+
+async def fetch_page(db: Database, collection: str, base: Document, window: Window) -> Page:
+    if window.size == 0:
+        return window.page([])
+    cursor = db[collection].find(window.match(base)).sort(window.sort()).limit(window.size + 1)
+    return window.page(await cursor.to_list())
+
+
+async def fetch_pages(
+    db: Database, collection: str, field: str, parents: Sequence[str], window: Window
+) -> dict[str, Page]:
+    """One page per parent (documents whose ``field`` holds the parent) in one command.
+
+    Each parent's page is its own index range scan; ``$unionWith`` chains them so a
+    page of 50 persons with their statements is one round trip, not 50.
+    """
+    if window.size == 0 or not parents:
+        return {parent: window.page([]) for parent in parents}
+    pipelines: list[list[Document]] = [
+        [
+            {"$match": window.match({field: parent})},
+            {"$sort": window.sort()},
+            {"$limit": window.size + 1},
+            {"$addFields": {_BATCH_TAG: index}},
+        ]
+        for index, parent in enumerate(parents)
+    ]
+    pipeline: list[Document] = pipelines[0] + [
+        {"$unionWith": {"coll": collection, "pipeline": rest}} for rest in pipelines[1:]
+    ]
+    grouped: dict[int, list[Document]] = defaultdict(list)
+    async for doc in await db[collection].aggregate(pipeline):
+        grouped[doc.pop(_BATCH_TAG)].append(doc)
+    return {parent: window.page(grouped[index]) for index, parent in enumerate(parents)}
+
+
+async def count_by(
+    db: Database, collection: str, field: str, parents: Sequence[str]
+) -> dict[str, int]:
+    """How many documents hold each parent in ``field``, in one command.
+
+    ``field``'s first part may be an array of subdocuments (``participants.actor.slug``):
+    it is unwound so the group key is a plain path, which every server evaluates alike.
+    """
+    wanted = {field: {"$in": list(parents)}}
+    pipeline: list[Document] = [
+        {"$match": wanted},
+        {"$unwind": "$" + field.split(".")[0]},
+        {"$match": wanted},
+        {"$group": {"_id": f"${field}", "count": {"$sum": 1}}},
+    ]
+    counts = {doc["_id"]: doc["count"] async for doc in await db[collection].aggregate(pipeline)}
+    return {parent: counts.get(parent, 0) for parent in parents}
+
+
+NAME_ASC = Order("name-asc", "sort.name", 1)
+NAME_DESC = Order("name-desc", "sort.name", -1)
+# Two date fields so that UNKNOWN dates come last in both directions.
+DATE_ASC = Order("date-asc", "date.asc", 1)
+DATE_DESC = Order("date-desc", "date.desc", -1)
+
+
+def date_order(descending: bool) -> Order:
+    return DATE_DESC if descending else DATE_ASC

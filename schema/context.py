@@ -1,0 +1,30 @@
+"""The per-request context: database handle, settings and fresh loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from api.database import Database
+from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    db: Database
+    request_id: str
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Fresh per request: a loader's cache must never outlive the request it serves.
+        self.loaders = Loaders(self.db)
+
+
+Info: TypeAlias = strawberry.Info[Context, None]

@@ -1,0 +1,83 @@
+"""Every error leaves with an ``extensions.code``; unexpected ones leave masked.
+
+An exception that is not one of ours (a driver error, a bug) is logged in full
+under the request id, and the client gets a generic message with that id, never
+a stack trace or driver internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
+from strawberry.extensions import SchemaExtension
+
+from schema.common.errors import (
+    BAD_USER_INPUT,
+    GRAPHQL_PARSE_FAILED,
+    GRAPHQL_VALIDATION_FAILED,
+    INTERNAL_SERVER_ERROR,
+    SERVICE_UNAVAILABLE,
+)
+
+logger = logging.getLogger("dossier.errors")
+
+TIMEOUT = "TIMEOUT"
+
+
+def _request_id(context: object) -> str | None:
+    return getattr(context, "request_id", None)
+
+
+def _with_code(
+    error: GraphQLError, code: str, message: str | None = None, **extra: object
+) -> GraphQLError:
+    return GraphQLError(
+        message if message is not None else error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code, **extra},
+    )
+
+
+def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    original = error.original_error
+    if error.extensions and "code" in error.extensions:
+        return error
+    if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
+        return _with_code(error, str(original.extensions["code"]), original.message)
+    if original is None:
+        if error.message.startswith("Syntax Error"):
+            return _with_code(error, GRAPHQL_PARSE_FAILED)
+        if error.path is None and error.message.startswith("Variable "):
+            return _with_code(error, BAD_USER_INPUT)
+        return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+    if isinstance(original, ExecutionTimeout):
+        return _with_code(
+            error, TIMEOUT, "The database did not answer in time.", requestId=request_id
+        )
+    if isinstance(original, ConnectionFailure):
+        logger.warning("database unavailable (request %s): %s", request_id, original)
+        return _with_code(
+            error,
+            SERVICE_UNAVAILABLE,
+            "The database is unavailable; try again shortly.",
+            requestId=request_id,
+        )
+    logger.error("unexpected error (request %s) at %s", request_id, error.path, exc_info=original)
+    return _with_code(error, INTERNAL_SERVER_ERROR, "Unexpected error.", requestId=request_id)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        request_id = _request_id(self.execution_context.context)
+        result.errors = [classify(error, request_id) for error in result.errors]

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.database import Document
+from schema.actors import Actor, load_actor
+from schema.common.connection import Connection
+from schema.common.ids import to_global_id
+from schema.common.pagination import Window
+from schema.common.types import Citation, FuzzyDate, Node
+from schema.context import Info
+from schema.sanctions.types import Sanction, load_sanctions
+
+if TYPE_CHECKING:
+    from schema.statements.types import Statement
+
+
+@strawberry.enum(description="What sort of thing happened.")
+class EventKind(Enum):
+    ARREST = "ARREST"
+    DEATH = "DEATH"
+    INVESTIGATION = "INVESTIGATION"
+    LEGAL_PROCEEDING = "LEGAL_PROCEEDING"
+    LEGISLATION = "LEGISLATION"
+    SANCTION = "SANCTION"
+    STATEMENT = "STATEMENT"
+    DIPLOMATIC = "DIPLOMATIC"
+    OTHER = "OTHER"
+
+
+@strawberry.type(description="Someone's part in an event, named or as the source describes them.")
+class Participant:
+    description: str | None = strawberry.field(
+        description="How the source describes the participant: 'prison guards', 'two jail doctors'."
+    )
+    role: str = strawberry.field(
+        description="The participant's part in the event: 'detainee', 'arresting authority'."
+    )
+    actor_ref: strawberry.Private[Document | None]
+
+    @strawberry.field(description="Null when the source does not name the participant.")
+    async def actor(self, info: Info) -> Actor | None:
+        return await load_actor(info, self.actor_ref)
+
+
+@strawberry.type(description="Something that happened, as the articles report it.")
+class Event(Node):
+    slug: str = strawberry.field(description="Stable, human-readable key: 'magnitsky-death'.")
+    title: str = strawberry.field(description="What happened, in a line.")
+    description: str | None = strawberry.field(description="What happened, in more words.")
+    kind: EventKind = strawberry.field(description="What sort of thing happened.")
+    date: FuzzyDate = strawberry.field(description="When, as precisely as the source says.")
+    location: str | None = strawberry.field(description="Where, when the source says.")
+    participants: list[Participant] = strawberry.field(
+        description="Who took part, and in what role."
+    )
+    citations: list[Citation] = strawberry.field(description="The passages the event is from.")
+    sanction_slugs: strawberry.Private[list[str]]
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Event:
+        return cls(
+            id=strawberry.ID(to_global_id("Event", doc["_id"])),
+            slug=doc["_id"],
+            title=doc["title"],
+            description=doc.get("description"),
+            kind=EventKind(doc["kind"]),
+            date=FuzzyDate.from_doc(doc["date"]),
+            location=doc.get("location"),
+            participants=[
+                Participant(
+                    description=p.get("description"), role=p["role"], actor_ref=p.get("actor")
+                )
+                for p in doc.get("participants", [])
+            ],
+            citations=Citation.list_from(doc),
+            sanction_slugs=doc.get("sanctions", []),
+        )
+
+    @strawberry.field(description="Sanctions this event proposes, imposes or concerns.")
+    async def sanctions(self, info: Info) -> list[Sanction]:
+        return await load_sanctions(info, self.sanction_slugs)
+
+    @strawberry.field(description="Statements about this event, oldest first.")
+    async def statements(
+        self, info: Info
+    ) -> list[Annotated[Statement, strawberry.lazy("schema.statements.types")]]:
+        from schema.statements.types import statements_about
+
+        return await statements_about(info, "Event", self.slug)
+
+
+@strawberry.type(description="A page of events.")
+class EventConnection(Connection[Event]):
+    @classmethod
+    async def by_participant(cls, info: Info, slug: str, window: Window) -> EventConnection:
+        loaders = info.context.loaders
+        page = await loaders.events_by_participant.load((slug, window))
+        return cls.from_page(
+            page, Event.from_doc, lambda: loaders.event_count_by_participant.load(slug)
+        )

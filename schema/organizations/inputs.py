@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import strawberry
+
+from api.database import Document
+from schema.common.filters import all_of, country_is, equals, name_matches
+from schema.organizations.types import OrganizationKind
+
+
+@strawberry.input(description="Narrows a list of organizations; all given conditions must hold.")
+class OrganizationFilter:
+    name: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Matches name and aliases, ignoring case, accents and script (Latin or Cyrillic)."
+        ),
+    )
+    kind: OrganizationKind | None = strawberry.field(
+        default=None, description="Only organizations of this kind."
+    )
+    country: str | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 code, any case: 'US'."
+    )
+
+    def to_query(self) -> Document:
+        return all_of(
+            name_matches(self.name),
+            equals("kind", self.kind.value if self.kind else None),
+            country_is("country", self.country),
+        )

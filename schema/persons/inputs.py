@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from api.database import Document
+from schema.common.filters import all_of, country_is, equals, name_matches
+from schema.common.pagination import NAME_ASC, NAME_DESC, Order
+from schema.common.types import OrderDirection
+
+
+@strawberry.input(description="Narrows a list of persons; all given conditions must hold.")
+class PersonFilter:
+    name: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Matches name and aliases, ignoring case, accents and script (Latin or Cyrillic)."
+        ),
+    )
+    country: str | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 code, any case: 'RU'."
+    )
+    organization: str | None = strawberry.field(
+        default=None,
+        description="Slug of an organization the person holds or held a position in.",
+    )
+
+    def to_query(self) -> Document:
+        return all_of(
+            name_matches(self.name),
+            country_is("countries", self.country),
+            equals("positions.organization", self.organization),
+        )
+
+
+@strawberry.enum(description="Fields persons can be ordered by.")
+class PersonOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description="By name, ignoring case and accents.")
+
+
+@strawberry.input(description="Order for a list of persons.")
+class PersonOrder:
+    field: PersonOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(description="The direction to order in.")
+
+    @staticmethod
+    def resolve(order: PersonOrder | None) -> Order:
+        if order is not None and order.direction is OrderDirection.DESC:
+            return NAME_DESC
+        return NAME_ASC

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from api.database import Document
+from schema.common.filters import all_of, equals, one_of
+from schema.common.pagination import Order, date_order
+from schema.common.types import OrderDirection
+from schema.sanctions.types import SanctionKind, SanctionStatus
+
+
+@strawberry.input(description="Narrows a list of sanctions; all given conditions must hold.")
+class SanctionFilter:
+    authority: str | None = strawberry.field(
+        default=None, description="Slug of the imposing person or organization."
+    )
+    target: str | None = strawberry.field(default=None, description="Slug of a named target.")
+    status: SanctionStatus | None = strawberry.field(
+        default=None, description="Only sanctions with this status."
+    )
+    kinds: list[SanctionKind] | None = strawberry.field(
+        default=None, description="Only sanctions of at least one of these kinds."
+    )
+
+    def to_query(self) -> Document:
+        return all_of(
+            equals("authority.slug", self.authority),
+            equals("targets.slug", self.target),
+            equals("status", self.status.value if self.status else None),
+            one_of("kinds", self.kinds),
+        )
+
+
+@strawberry.enum(description="Fields sanctions can be ordered by.")
+class SanctionOrderField(Enum):
+    DATE = strawberry.enum_value("DATE", description="By date; UNKNOWN dates come last.")
+
+
+@strawberry.input(description="Order for a list of sanctions.")
+class SanctionOrder:
+    field: SanctionOrderField = strawberry.field(description="The field to order by.")
+    direction: OrderDirection = strawberry.field(description="The direction to order in.")
+
+    @staticmethod
+    def resolve(order: SanctionOrder | None) -> Order:
+        return date_order(order is not None and order.direction is OrderDirection.DESC)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import asyncio
+from enum import Enum
+
+import strawberry
+
+from api.database import Document
+from schema.actors import Actor, load_actor, load_actors
+from schema.common.connection import Connection
+from schema.common.ids import to_global_id
+from schema.common.pagination import Window
+from schema.common.types import Citation, FuzzyDate, Node
+from schema.context import Info
+
+
+@strawberry.enum(description="What a sanction does.")
+class SanctionKind(Enum):
+    VISA_BAN = "VISA_BAN"
+    ENTRY_BAN = "ENTRY_BAN"
+    ASSET_FREEZE = "ASSET_FREEZE"
+    BLACKLIST = "BLACKLIST"
+    OTHER = "OTHER"
+
+
+@strawberry.enum(description="Where a sanction stands.")
+class SanctionStatus(Enum):
+    PROPOSED = "PROPOSED"
+    ADOPTED = "ADOPTED"
+    IN_FORCE = "IN_FORCE"
+    LIFTED = "LIFTED"
+
+
+@strawberry.type(description="A sanction, proposed or imposed, with who imposes it on whom.")
+class Sanction(Node):
+    slug: str = strawberry.field(description="Stable, human-readable key: 'magnitsky-act'.")
+    title: str = strawberry.field(description="The sanction's name or a short title.")
+    description: str | None = strawberry.field(description="What the sanction does.")
+    kinds: list[SanctionKind] = strawberry.field(description="What the sanction does, by kind.")
+    status: SanctionStatus = strawberry.field(description="Where the sanction stands.")
+    target_description: str | None = strawberry.field(
+        description="Targets as the source describes them: '60 Russian officials'."
+    )
+    target_count: int | None = strawberry.field(
+        description="How many targets the source counts, when it does."
+    )
+    reason: str | None = strawberry.field(description="Why, as the source gives it.")
+    date: FuzzyDate = strawberry.field(description="When it was proposed or imposed.")
+    citations: list[Citation] = strawberry.field(description="The passages the sanction is from.")
+    authority_ref: strawberry.Private[Document]
+    target_refs: strawberry.Private[list[Document]]
+    in_response_to_slug: strawberry.Private[str | None]
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Sanction:
+        return cls(
+            id=strawberry.ID(to_global_id("Sanction", doc["_id"])),
+            slug=doc["_id"],
+            title=doc["title"],
+            description=doc.get("description"),
+            kinds=[SanctionKind(kind) for kind in doc.get("kinds", [])],
+            status=SanctionStatus(doc["status"]),
+            target_description=doc.get("targetDescription"),
+            target_count=doc.get("targetCount"),
+            reason=doc.get("reason"),
+            date=FuzzyDate.from_doc(doc["date"]),
+            citations=Citation.list_from(doc),
+            authority_ref=doc["authority"],
+            target_refs=doc.get("targets", []),
+            in_response_to_slug=doc.get("inResponseTo"),
+        )
+
+    @strawberry.field(description="Who imposes (or proposes) it.")
+    async def authority(self, info: Info) -> Actor:
+        actor = await load_actor(info, self.authority_ref)
+        if actor is None:
+            raise LookupError(f"sanction {self.slug!r} names a missing authority")
+        return actor
+
+    @strawberry.field(description="Named targets.")
+    async def targets(self, info: Info) -> list[Actor]:
+        return await load_actors(info, self.target_refs)
+
+    @strawberry.field(description="The sanction this one answers, if any.")
+    async def in_response_to(self, info: Info) -> Sanction | None:
+        if self.in_response_to_slug is None:
+            return None
+        doc = await info.context.loaders.sanction_by_slug.load(self.in_response_to_slug)
+        return Sanction.from_doc(doc) if doc else None
+
+    @strawberry.field(description="Sanctions imposed in response to this one.")
+    async def responses(self, info: Info) -> list[Sanction]:
+        docs = await info.context.loaders.sanctions_by_in_response_to.load(self.slug)
+        return [Sanction.from_doc(doc) for doc in docs]
+
+
+@strawberry.type(description="A page of sanctions.")
+class SanctionConnection(Connection[Sanction]):
+    @classmethod
+    async def by_target(cls, info: Info, slug: str, window: Window) -> SanctionConnection:
+        loaders = info.context.loaders
+        page = await loaders.sanctions_by_target.load((slug, window))
+        return cls.from_page(
+            page, Sanction.from_doc, lambda: loaders.sanction_count_by_target.load(slug)
+        )
+
+    @classmethod
+    async def by_authority(cls, info: Info, slug: str, window: Window) -> SanctionConnection:
+        loaders = info.context.loaders
+        page = await loaders.sanctions_by_authority.load((slug, window))
+        return cls.from_page(
+            page, Sanction.from_doc, lambda: loaders.sanction_count_by_authority.load(slug)
+        )
+
+
+async def load_sanctions(info: Info, slugs: list[str]) -> list[Sanction]:
+    docs = await asyncio.gather(*(info.context.loaders.sanction_by_slug.load(s) for s in slugs))
+    return [Sanction.from_doc(doc) for doc in docs if doc is not None]

@@ -1,0 +1,411 @@
+"""Write annotated articles to MongoDB: validated whole, then upserted by slug.
+
+Everything is checked in memory first (schema, evidence offsets, references),
+so a bad annotation fails the load before a single document is written; the
+writes of one article then go in one transaction where the server has them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pymongo import ReplaceOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import OperationFailure
+
+from api.database import (
+    ARTICLES,
+    EVENTS,
+    ORGANIZATIONS,
+    PERSONS,
+    SANCTIONS,
+    STATEMENTS,
+    Database,
+    Document,
+)
+from schema.search.keys import fold, search_keys
+from seed import ARTICLES_DIR
+from seed.annotations import (
+    AnnotationError,
+    Annotations,
+    FuzzyDate,
+    Quote,
+    read_annotations,
+)
+from seed.cleaning import clean_body
+
+logger = logging.getLogger(__name__)
+
+# Sort keys that put UNKNOWN dates last whichever way a date order runs.
+UNKNOWN_DATE_ASC = "\uffff"
+UNKNOWN_DATE_DESC = ""
+
+_REF_TYPES = {
+    "person": ("Person", PERSONS),
+    "organization": ("Organization", ORGANIZATIONS),
+    "event": ("Event", EVENTS),
+    "sanction": ("Sanction", SANCTIONS),
+}
+_NO_TRANSACTIONS = 20  # IllegalOperation: a standalone server has no transactions.
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    article: str
+    counts: dict[str, int]
+
+
+def date_document(date: FuzzyDate | None) -> Document | None:
+    if date is None:
+        return None
+    return {
+        "iso": date.iso,
+        "precision": date.precision.value,
+        "text": date.text,
+        "asc": date.iso if date.iso is not None else UNKNOWN_DATE_ASC,
+        "desc": date.iso if date.iso is not None else UNKNOWN_DATE_DESC,
+    }
+
+
+class _Builder:
+    """Turns one article's annotations into documents, checking every quote and reference."""
+
+    def __init__(self, annotations: Annotations, body: str, file_name: str) -> None:
+        self.annotations = annotations
+        self.body = body
+        self.file_name = file_name
+        self.article_slug = annotations.article.slug
+        self.refs: set[tuple[str, str]] = set()
+
+    def fail(self, where: str, message: str) -> AnnotationError:
+        return AnnotationError(f"{self.file_name}: {where}: {message}")
+
+    def citations(self, where: str, evidence: Sequence[Quote | str]) -> list[Document]:
+        cited: list[Document] = []
+        for item in evidence:
+            quote = Quote(quote=item) if isinstance(item, str) else item
+            starts = _occurrences(self.body, quote.quote)
+            if not starts:
+                raise self.fail(where, f"evidence quote not found in the article: {quote.quote!r}")
+            if quote.occurrence is None and len(starts) > 1:
+                raise self.fail(
+                    where,
+                    f"evidence quote occurs {len(starts)} times; add an occurrence: "
+                    f"{quote.quote!r}",
+                )
+            index = (quote.occurrence or 1) - 1
+            if index >= len(starts):
+                raise self.fail(
+                    where,
+                    f"evidence quote occurs {len(starts)} times, not {quote.occurrence}: "
+                    f"{quote.quote!r}",
+                )
+            start = starts[index]
+            cited.append(
+                {
+                    "article": self.article_slug,
+                    "quote": quote.quote,
+                    "start": start,
+                    "end": start + len(quote.quote),
+                }
+            )
+        return cited
+
+    def ref(self, where: str, reference: str) -> Document:
+        kind, _, slug = reference.partition(":")
+        if kind not in _REF_TYPES:
+            raise self.fail(where, f"unknown reference kind in {reference!r}")
+        type_name, collection = _REF_TYPES[kind]
+        self.refs.add((collection, slug))
+        return {"type": type_name, "slug": slug}
+
+    def slug_ref(self, where: str, collection: str, slug: str) -> str:
+        self.ref(where, f"{_kind_of(collection)}:{slug}")
+        return slug
+
+    def build(self) -> dict[str, list[Document]]:
+        a = self.annotations
+        meta = a.article
+        documents: dict[str, list[Document]] = {
+            ARTICLES: [
+                {
+                    "_id": meta.slug,
+                    "slug": meta.slug,
+                    "title": meta.title,
+                    "publisher": meta.publisher,
+                    "url": meta.url,
+                    "publishedOn": date_document(meta.published_on),
+                    "language": meta.language,
+                    "photo": meta.photo.model_dump() if meta.photo else None,
+                    "source": meta.source,
+                    "body": self.body,
+                    "citations": [],
+                }
+            ],
+            PERSONS: [],
+            ORGANIZATIONS: [],
+            EVENTS: [],
+            STATEMENTS: [],
+            SANCTIONS: [],
+        }
+        for person in a.persons:
+            where = f"person {person.slug!r}"
+            documents[PERSONS].append(
+                {
+                    "_id": person.slug,
+                    "slug": person.slug,
+                    "name": person.name,
+                    "aliases": list(person.aliases),
+                    "description": person.description,
+                    "countries": list(person.countries),
+                    "positions": [
+                        {
+                            "title": position.title,
+                            "organization": position.organization
+                            and self.ref(where, position.organization)["slug"],
+                            "since": date_document(position.since),
+                            "until": date_document(position.until),
+                        }
+                        for position in person.positions
+                    ],
+                    "citations": self.citations(where, person.evidence),
+                }
+            )
+        for organization in a.organizations:
+            where = f"organization {organization.slug!r}"
+            documents[ORGANIZATIONS].append(
+                {
+                    "_id": organization.slug,
+                    "slug": organization.slug,
+                    "name": organization.name,
+                    "aliases": list(organization.aliases),
+                    "kind": organization.kind,
+                    "country": organization.country,
+                    "description": organization.description,
+                    "citations": self.citations(where, organization.evidence),
+                }
+            )
+        for event in a.events:
+            where = f"event {event.slug!r}"
+            documents[EVENTS].append(
+                {
+                    "_id": event.slug,
+                    "slug": event.slug,
+                    "title": event.title,
+                    "kind": event.kind,
+                    "description": event.description,
+                    "date": date_document(event.date),
+                    "location": event.location,
+                    "participants": [
+                        {
+                            "actor": participant.actor and self.ref(where, participant.actor),
+                            "description": participant.description,
+                            "role": participant.role,
+                        }
+                        for participant in event.participants
+                    ],
+                    "sanctions": [self.slug_ref(where, SANCTIONS, s) for s in event.sanctions],
+                    "citations": self.citations(where, event.evidence),
+                }
+            )
+        for statement in a.statements:
+            where = f"statement {statement.slug!r}"
+            if statement.kind == "QUOTE" and statement.text not in self.body:
+                raise self.fail(where, f"a QUOTE's text must be verbatim: {statement.text!r}")
+            documents[STATEMENTS].append(
+                {
+                    "_id": statement.slug,
+                    "slug": statement.slug,
+                    "kind": statement.kind,
+                    "text": statement.text,
+                    "speaker": statement.speaker and self.ref(where, statement.speaker),
+                    "speakerDescription": statement.speaker_description,
+                    "date": date_document(statement.date),
+                    "medium": statement.medium,
+                    "reportedBy": statement.reported_by
+                    and self.ref(where, statement.reported_by)["slug"],
+                    "about": [self.ref(where, subject) for subject in statement.about],
+                    "citations": self.citations(where, statement.evidence),
+                }
+            )
+        for sanction in a.sanctions:
+            where = f"sanction {sanction.slug!r}"
+            documents[SANCTIONS].append(
+                {
+                    "_id": sanction.slug,
+                    "slug": sanction.slug,
+                    "title": sanction.title,
+                    "description": sanction.description,
+                    "kinds": list(sanction.kinds),
+                    "status": sanction.status,
+                    "authority": self.ref(where, sanction.authority),
+                    "targets": [self.ref(where, target) for target in sanction.targets],
+                    "targetDescription": sanction.target_description,
+                    "targetCount": sanction.target_count,
+                    "reason": sanction.reason,
+                    "date": date_document(sanction.date),
+                    "inResponseTo": sanction.in_response_to
+                    and self.slug_ref(where, SANCTIONS, sanction.in_response_to),
+                    "citations": self.citations(where, sanction.evidence),
+                }
+            )
+        for collection, docs in documents.items():
+            seen: set[str] = set()
+            for doc in docs:
+                if doc["_id"] in seen:
+                    raise self.fail(collection, f"slug {doc['_id']!r} is defined twice")
+                seen.add(doc["_id"])
+        return documents
+
+
+def _kind_of(collection: str) -> str:
+    return next(kind for kind, (_, coll) in _REF_TYPES.items() if coll == collection)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    starts: list[int] = []
+    position = text.find(needle)
+    while position != -1:
+        starts.append(position)
+        position = text.find(needle, position + 1)
+    return starts
+
+
+def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
+    merged: list[Any] = []
+    for item in [*first, *second]:
+        if item not in merged:
+            merged.append(item)
+    return merged
+
+
+def merge(existing: Document | None, new: Document, article: str) -> Document:
+    """One document per entity across articles: lists are united, this article's citations
+    replace its earlier ones, and a value this article leaves null keeps the stored one."""
+    if existing is None:
+        return new
+    merged = dict(existing)
+    for key, value in new.items():
+        if key == "citations":
+            kept = [c for c in existing.get("citations", []) if c["article"] != article]
+            merged[key] = kept + value
+        elif isinstance(value, list):
+            merged[key] = _union(value, existing.get(key) or [])
+        elif value is not None:
+            merged[key] = value
+    return merged
+
+
+def with_derived_fields(collection: str, doc: Document) -> Document:
+    """Search keys and sort keys, recomputed from the merged document."""
+    if collection in (PERSONS, ORGANIZATIONS):
+        keys = search_keys([doc["name"], *doc["aliases"]])
+        doc["sort"] = {"name": fold(doc["name"])}
+    elif collection == STATEMENTS:
+        keys = search_keys([], [doc["text"]])
+    else:
+        keys = search_keys([doc["title"]], [doc["title"]])
+    doc["search"] = keys
+    return doc
+
+
+async def _write(
+    db: Database,
+    documents: dict[str, list[Document]],
+    article: str,
+    session: AsyncClientSession | None,
+) -> None:
+    for collection, docs in documents.items():
+        if not docs:
+            continue
+        ids = [doc["_id"] for doc in docs]
+        cursor = db[collection].find({"_id": {"$in": ids}}, session=session)
+        existing = {doc["_id"]: doc async for doc in cursor}
+        operations = [
+            ReplaceOne(
+                {"_id": doc["_id"]},
+                with_derived_fields(collection, merge(existing.get(doc["_id"]), doc, article)),
+                upsert=True,
+            )
+            for doc in docs
+        ]
+        await db[collection].bulk_write(operations, ordered=True, session=session)
+
+
+async def _check_references(
+    db: Database, documents: dict[str, list[Document]], refs: set[tuple[str, str]], file_name: str
+) -> None:
+    """A reference must name an entity of this article or one already stored."""
+    local = {(collection, doc["_id"]) for collection, docs in documents.items() for doc in docs}
+    missing = refs - local
+    by_collection: dict[str, set[str]] = {}
+    for collection, slug in missing:
+        by_collection.setdefault(collection, set()).add(slug)
+    for collection, slugs in by_collection.items():
+        found = {
+            doc["_id"]
+            async for doc in db[collection].find({"_id": {"$in": sorted(slugs)}}, {"_id": 1})
+        }
+        if unknown := sorted(slugs - found):
+            raise AnnotationError(
+                f"{file_name}: references to unknown {collection}: {', '.join(unknown)}"
+            )
+    actor_slugs = {
+        collection: {doc["_id"] for doc in documents[collection]}
+        for collection in (PERSONS, ORGANIZATIONS)
+    }
+    if clash := sorted(actor_slugs[PERSONS] & actor_slugs[ORGANIZATIONS]):
+        raise AnnotationError(f"{file_name}: slugs used by a person and an organization: {clash}")
+
+
+def prepare(
+    annotation_path: Path,
+) -> tuple[Annotations, dict[str, list[Document]], set[tuple[str, str]]]:
+    """Parse and check one article's annotations without touching the database."""
+    annotations = read_annotations(annotation_path)
+    source = annotation_path.parent / annotations.article.source
+    try:
+        raw = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise AnnotationError(
+            f"{annotation_path.name}: cannot read {source.name}: {error}"
+        ) from error
+    try:
+        body = clean_body(raw, title=annotations.article.title, photo=annotations.article.photo)
+    except AnnotationError as error:
+        raise AnnotationError(f"{annotation_path.name}: {error}") from error
+    builder = _Builder(annotations, body, annotation_path.name)
+    return annotations, builder.build(), builder.refs
+
+
+async def load_article(db: Database, annotation_path: Path) -> LoadResult:
+    annotations, documents, refs = prepare(annotation_path)
+    await _check_references(db, documents, refs, annotation_path.name)
+    article = annotations.article.slug
+
+    async def write(session: AsyncClientSession | None) -> None:
+        await _write(db, documents, article, session)
+
+    async with db.client.start_session() as session:
+        try:
+            await session.with_transaction(write)
+        except OperationFailure as error:
+            if error.code != _NO_TRANSACTIONS:
+                raise
+            logger.warning("server has no transactions; loading %s without one", article)
+            await write(None)
+    counts = {collection: len(docs) for collection, docs in documents.items()}
+    logger.info("loaded article %s: %s", article, counts)
+    return LoadResult(article=article, counts=counts)
+
+
+def annotation_files(directory: Path = ARTICLES_DIR) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+async def load_directory(db: Database, directory: Path = ARTICLES_DIR) -> list[LoadResult]:
+    return [await load_article(db, path) for path in annotation_files(directory)]

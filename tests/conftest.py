@@ -1,0 +1,130 @@
+"""Shared fixtures: one real database server per session, a fresh database per test.
+
+The server is the embedded SecantusDB, or whatever ``MONGODB_URI`` points at, so
+the same suite verifies a real MongoDB.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent
+from pymongo.monitoring import CommandSucceededEvent
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.database import Database, Document
+from api.embedded import EmbeddedMongo
+from api.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    if uri := os.environ.get("MONGODB_URI"):
+        yield uri
+        return
+    with EmbeddedMongo(":memory:") as server:
+        yield server.uri
+
+
+@pytest.fixture
+def database_name() -> str:
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def settings(mongo_uri: str, database_name: str, tmp_path: Path) -> Settings:
+    return Settings(
+        mongodb_uri=mongo_uri,
+        mongodb_database=database_name,
+        data_dir=tmp_path / "data",
+        seed_on_start=True,
+    )
+
+
+@dataclass
+class CommandRecorder(CommandListener):
+    """Counts the commands the app's driver sends, by name."""
+
+    names: list[str] = field(default_factory=list)
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.names.append(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+    def reads(self) -> list[str]:
+        return [name for name in self.names if name in {"find", "aggregate", "count"}]
+
+
+@pytest.fixture
+def commands() -> CommandRecorder:
+    return CommandRecorder()
+
+
+@pytest.fixture
+def app(settings: Settings, commands: CommandRecorder) -> Starlette:
+    return create_app(settings, command_listeners=[commands])
+
+
+@pytest.fixture
+async def client(
+    app: Starlette, mongo_uri: str, database_name: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://dossier.test") as http:
+            yield http
+    admin: AsyncMongoClient[Document] = AsyncMongoClient(mongo_uri)
+    try:
+        await admin.drop_database(database_name)
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def db(mongo_uri: str, database_name: str) -> AsyncIterator[Database]:
+    """Direct access to the test's database (the app's, when ``client`` is used too)."""
+    direct: AsyncMongoClient[Document] = AsyncMongoClient(mongo_uri)
+    try:
+        yield direct[database_name]
+    finally:
+        await direct.drop_database(database_name)
+        await direct.close()
+
+
+async def graphql(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """POST a query; the HTTP status must be 200 and the body a GraphQL response."""
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert "data" in body or "errors" in body
+    return body
+
+
+async def data(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The ``data`` of a query that must succeed without errors."""
+    body = await graphql(client, query, variables)
+    assert "errors" not in body, body["errors"]
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
