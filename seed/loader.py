@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Sort keys that put UNKNOWN dates last whichever way a date order runs.
 UNKNOWN_DATE_ASC = "\uffff"
 UNKNOWN_DATE_DESC = ""
+# Below every character a folded name or an ISO date holds, so "ab" sorts after "a".
+KEY_SEPARATOR = "\x1f"
 
 _REF_TYPES = {
     "person": ("Person", PERSONS),
@@ -66,9 +68,12 @@ def date_document(date: FuzzyDate | None) -> Document | None:
         "iso": date.iso,
         "precision": date.precision.value,
         "text": date.text,
-        "asc": date.iso if date.iso is not None else UNKNOWN_DATE_ASC,
-        "desc": date.iso if date.iso is not None else UNKNOWN_DATE_DESC,
     }
+
+
+def order_key(value: str, slug: str) -> str:
+    """A sort key unique to the document: the value, then the slug as the tie-break."""
+    return f"{value}{KEY_SEPARATOR}{slug}"
 
 
 class _Builder:
@@ -301,10 +306,14 @@ def merge(existing: Document | None, new: Document, article: str) -> Document:
 
 
 def with_derived_fields(collection: str, doc: Document) -> Document:
-    """Search keys and sort keys, recomputed from the merged document."""
+    """Search keys and order keys, recomputed from the merged document."""
+    if isinstance(doc.get("date"), dict):
+        iso = doc["date"]["iso"]
+        doc["date"]["asc"] = order_key(UNKNOWN_DATE_ASC if iso is None else iso, doc["_id"])
+        doc["date"]["desc"] = order_key(UNKNOWN_DATE_DESC if iso is None else iso, doc["_id"])
     if collection in (PERSONS, ORGANIZATIONS):
         keys = search_keys([doc["name"], *doc["aliases"]])
-        doc["sort"] = {"name": fold(doc["name"])}
+        doc["sort"] = {"name": order_key(fold(doc["name"]), doc["_id"])}
     elif collection == STATEMENTS:
         keys = search_keys([], [doc["text"]])
     else:

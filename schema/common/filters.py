@@ -19,10 +19,14 @@ _ISO_FLOOR = "0"
 
 
 def all_of(*clauses: Document | None) -> Document:
+    """One flat query where fields do not repeat (every planner reads those), else ``$and``."""
     kept = [clause for clause in clauses if clause]
-    if not kept:
-        return {}
-    return kept[0] if len(kept) == 1 else {"$and": kept}
+    merged: Document = {}
+    for clause in kept:
+        if set(clause) & set(merged):
+            return {"$and": kept}
+        merged.update(clause)
+    return merged
 
 
 def equals(field: str, value: str | None) -> Document | None:
@@ -46,7 +50,10 @@ def words_match(text: str | None) -> Document | None:
     if text is None:
         return None
     words = tokens(text)
-    return {"search.tokens": {"$all": words}} if words else MATCH_NOTHING
+    if not words:
+        return MATCH_NOTHING
+    unique = list(dict.fromkeys(words))
+    return {"search.tokens": unique[0] if len(unique) == 1 else {"$all": unique}}
 
 
 def country_is(field: str, country: str | None) -> Document | None:

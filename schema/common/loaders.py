@@ -11,8 +11,8 @@ from strawberry.dataloader import DataLoader
 from api.database import Database, Document
 from schema.common.pagination import Page, Window, count_by, fetch_pages
 
-BY_NAME: dict[str, int] = {"sort.name": 1, "_id": 1}
-BY_DATE: dict[str, int] = {"date.asc": 1, "_id": 1}
+BY_NAME: dict[str, int] = {"sort.name": 1}
+BY_DATE: dict[str, int] = {"date.asc": 1}
 
 
 class DocumentBySlugLoader(DataLoader[str, Document | None]):

@@ -24,15 +24,18 @@ _BATCH_TAG = "_batch"
 
 @dataclass(frozen=True)
 class Order:
-    """A stable order: ``field`` then ``_id`` as the tie-break, both in ``direction``."""
+    """A total order on one stored key that ends in ``\x1f<_id>``, so ties cannot happen.
+
+    A single unique key keeps every page a plain range on one index field, which any
+    query planner (SecantusDB's included) turns into an index scan.
+    """
 
     name: str
     field: str
     direction: int
 
     def sort(self, *, reverse: bool = False) -> dict[str, int]:
-        direction = -self.direction if reverse else self.direction
-        return {self.field: direction, "_id": direction}
+        return {self.field: -self.direction if reverse else self.direction}
 
     def value(self, doc: Document) -> Any:
         value: Any = doc
@@ -41,28 +44,26 @@ class Order:
         return value
 
     def cursor(self, doc: Document) -> str:
-        payload = json.dumps([self.name, self.value(doc), doc["_id"]], ensure_ascii=False)
+        payload = json.dumps([self.name, self.value(doc)], ensure_ascii=False)
         return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
-    def decode(self, cursor: str, argument: str) -> tuple[Any, str]:
+    def decode(self, cursor: str, argument: str) -> str:
         try:
             padded = cursor + "=" * (-len(cursor) % 4)
-            name, value, doc_id = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            name, key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         except (ValueError, TypeError, binascii.Error, UnicodeError):
             raise UserInputError(
                 f"`{argument}` is not a cursor of this connection.", argument=argument
             ) from None
-        if name != self.name or not isinstance(doc_id, str) or not isinstance(value, str | None):
+        if name != self.name or not isinstance(key, str):
             raise UserInputError(
                 f"`{argument}` is a cursor of another connection or order.", argument=argument
             )
-        return value, doc_id
+        return key
 
-    def beyond(self, value: Any, doc_id: str, *, after: bool) -> Document:
-        """Documents strictly after (or before) the one at (value, doc_id) in this order."""
-        ascending = (self.direction == 1) == after
-        op = "$gt" if ascending else "$lt"
-        return {"$or": [{self.field: {op: value}}, {self.field: value, "_id": {op: doc_id}}]}
+    def beyond(self, key: str, *, after: bool) -> dict[str, str]:
+        """The range operator for keys strictly after (or before) ``key`` in this order."""
+        return {"$gt" if (self.direction == 1) == after else "$lt": key}
 
 
 def _check_size(argument: str, size: int | None) -> None:
@@ -80,8 +81,8 @@ class Window:
     order: Order
     size: int
     forward: bool
-    after: tuple[Any, str] | None
-    before: tuple[Any, str] | None
+    after: str | None
+    before: str | None
 
     @classmethod
     def parse(
@@ -105,12 +106,20 @@ class Window:
         )
 
     def match(self, base: Document) -> Document:
-        clauses = [base] if base else []
+        """``base`` narrowed to the window's range, merged into one flat query."""
+        bounds: dict[str, str] = {}
         if self.after is not None:
-            clauses.append(self.order.beyond(*self.after, after=True))
+            bounds.update(self.order.beyond(self.after, after=True))
         if self.before is not None:
-            clauses.append(self.order.beyond(*self.before, after=False))
-        return {"$and": clauses} if len(clauses) > 1 else (clauses[0] if clauses else {})
+            bounds.update(self.order.beyond(self.before, after=False))
+        if not bounds:
+            return base
+        existing = base.get(self.order.field)
+        if existing is None:
+            return {**base, self.order.field: bounds}
+        if isinstance(existing, dict) and not set(existing) & set(bounds):
+            return {**base, self.order.field: {**existing, **bounds}}
+        return {"$and": [base, {self.order.field: bounds}]}
 
     def sort(self) -> dict[str, int]:
         return self.order.sort(reverse=not self.forward)

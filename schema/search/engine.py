@@ -81,16 +81,16 @@ def parse_query(query: str, first: int | None) -> tuple[str, int]:
 
 async def search(db: Database, query: str, collections: tuple[str, ...], limit: int) -> list[Hit]:
     words = query.split()
+    # Candidates by index only: whole names, then documents holding the longest word
+    # (the most selective); every other word is checked while scoring.
+    probes = [{"search.names": query}, {"search.tokens": max(words, key=len)}]
     hits: dict[tuple[str, str], Hit] = {}
     for collection in collections:
-        cursor = (
-            db[collection]
-            .find({"$or": [{"search.names": query}, {"search.tokens": {"$all": words}}]})
-            .limit(CANDIDATES_PER_COLLECTION)
-        )
-        async for doc in cursor:
-            hit = _score(collection, doc, query, words)
-            if hit is not None:
-                hits[(collection, doc["_id"])] = hit
+        for probe in probes:
+            cursor = db[collection].find(probe).limit(CANDIDATES_PER_COLLECTION)
+            async for doc in cursor:
+                hit = _score(collection, doc, query, words)
+                if hit is not None:
+                    hits[(collection, doc["_id"])] = hit
     ranked = sorted(hits.values(), key=lambda hit: (-hit.score, hit.collection, hit.doc["_id"]))
     return ranked[:limit]

@@ -1,0 +1,78 @@
+"""Related objects come through batched loaders: commands grow with depth, not page size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from api.database import Database
+from seed.loader import load_article
+from tests.conftest import CommandRecorder, data
+
+PAGE_QUERY = """
+{
+  persons(first: 50) {
+    nodes {
+      name
+      positions { title organization { name } }
+      statements(first: 5) {
+        totalCount
+        nodes { text speaker { ... on Person { name } ... on Organization { name } } }
+      }
+      events(first: 5) { nodes { title participants { actor { ... on Person { name } } } } }
+      sanctions(first: 5) { totalCount nodes { title } }
+    }
+  }
+}
+"""
+
+
+def _crowd_article(directory: Path, people: int) -> Path:
+    """A synthetic article naming ``people`` persons, each making two statements."""
+    paragraphs = ["Crowd Gathers"]
+    persons, statements = [], []
+    for i in range(people):
+        first, second = f"Witness {i:02d} said the first thing.", f"Witness {i:02d} added more."
+        paragraphs += [first, second]
+        persons.append(
+            f"  - {{slug: witness-{i:02d}, name: Witness {i:02d}, aliases: [], description: null,"
+            f" countries: [], positions: [], evidence: [{first!r}]}}"
+        )
+        for n, quote in enumerate((first, second)):
+            statements.append(
+                f"  - {{slug: witness-{i:02d}-{n}, kind: PARAPHRASE, text: {quote!r},"
+                f" speaker: 'person:witness-{i:02d}', speaker_description: null,"
+                f" date: {{iso: '2012-0{n + 1}', precision: MONTH, text: null}}, medium: null,"
+                f" reported_by: null, about: [], evidence: [{quote!r}]}}"
+            )
+    (directory / "crowd.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    annotations = directory / "crowd.yaml"
+    annotations.write_text(
+        "article: {slug: crowd, source: crowd.txt, title: Crowd Gathers, publisher: Test,"
+        " url: null, published_on: null}\n"
+        "persons:\n" + "\n".join(persons) + "\nstatements:\n" + "\n".join(statements) + "\n",
+        encoding="utf-8",
+    )
+    return annotations
+
+
+async def test_commands_do_not_grow_with_the_page(
+    client: httpx.AsyncClient, commands: CommandRecorder, db: Database, tmp_path: Path
+) -> None:
+    commands.names.clear()
+    small = await data(client, PAGE_QUERY)
+    small_reads = commands.reads()
+
+    await load_article(db, _crowd_article(tmp_path, 40))
+    commands.names.clear()
+    large = await data(client, PAGE_QUERY)
+    large_reads = commands.reads()
+
+    assert len(large["persons"]["nodes"]) == len(small["persons"]["nodes"]) + 40
+    witness = next(p for p in large["persons"]["nodes"] if p["name"] == "Witness 07")
+    assert witness["statements"]["totalCount"] == 2
+    assert [s["speaker"]["name"] for s in witness["statements"]["nodes"]] == ["Witness 07"] * 2
+    # One command per loader batch: bounded by the query's depth, the same for 4 or 44 persons.
+    assert len(large_reads) == len(small_reads), (small_reads, large_reads)
+    assert len(large_reads) <= 10, large_reads

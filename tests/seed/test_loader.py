@@ -1,0 +1,190 @@
+"""The seed loader: verbatim citations, idempotent upserts, all-or-nothing failures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api.database import COLLECTIONS, Database, Document, ensure_indexes
+from seed import ARTICLES_DIR
+from seed.annotations import AnnotationError
+from seed.loader import load_article, load_directory
+
+SOURCE = ARTICLES_DIR / "moscow-times-magnitsky-bill.txt"
+ANNOTATIONS = ARTICLES_DIR / "moscow-times-magnitsky-bill.yaml"
+SECOND_ARTICLE = """Support The Moscow Times!
+
+Kislyak Meets Press
+
+Ambassador Sergei Kislyak spoke to reporters in Washington.
+
+Kislyak said the Magnitsky Act would harm ties.
+
+Read more
+"""
+SECOND_ANNOTATIONS = """
+article:
+  slug: second-article
+  source: second-article.txt
+  title: Kislyak Meets Press
+  publisher: Test Gazette
+  url: null
+  published_on: {iso: "2012-07", precision: MONTH, text: "July 2012"}
+persons:
+  - slug: sergei-kislyak
+    name: Sergei Kislyak
+    aliases: [Sergei Kisliak]
+    description: null
+    countries: [RU]
+    positions: []
+    evidence: ["Ambassador Sergei Kislyak spoke to reporters"]
+statements:
+  - slug: kislyak-harm-ties
+    kind: PARAPHRASE
+    text: The Magnitsky Act would harm ties.
+    speaker: person:sergei-kislyak
+    speaker_description: null
+    date: {iso: null, precision: UNKNOWN, text: null}
+    medium: null
+    reported_by: null
+    about: [sanction:magnitsky-act]
+    evidence: ["Kislyak said the Magnitsky Act would harm ties."]
+"""
+
+
+async def _snapshot(db: Database) -> dict[str, list[Document]]:
+    return {name: await db[name].find().sort("_id").to_list() for name in COLLECTIONS}
+
+
+def _copy_seed(directory: Path, yaml_text: str | None = None) -> Path:
+    shutil.copy(SOURCE, directory / SOURCE.name)
+    target = directory / ANNOTATIONS.name
+    target.write_text(yaml_text or ANNOTATIONS.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+async def test_every_citation_quotes_the_body_at_its_offsets(db: Database) -> None:
+    await load_directory(db)
+    article = await db.articles.find_one({"_id": "moscow-times-magnitsky-bill"})
+    assert article is not None
+    body = article["body"]
+    checked = 0
+    for name in COLLECTIONS:
+        async for doc in db[name].find():
+            for citation in doc["citations"]:
+                assert body[citation["start"] : citation["end"]] == citation["quote"]
+                checked += 1
+            if name != "articles":
+                assert doc["citations"], f"{name} {doc['_id']} has no citation"
+    assert checked > 40
+
+
+async def test_body_is_cleaned_and_caption_kept_as_metadata(db: Database) -> None:
+    await load_directory(db)
+    article = await db.articles.find_one({"_id": "moscow-times-magnitsky-bill"})
+    assert article is not None
+    body: str = article["body"]
+    for furniture in ("Support The Moscow Times!", "small favor to ask", "Read more", "paiment"):
+        assert furniture not in body
+    assert "Igor Tabakov" not in body
+    assert article["photo"]["credit"] == "Igor Tabakov"
+    assert article["photo"]["caption"].startswith("A pin worn by an activist")
+    plain = body.replace("\xa0", " ")  # the source separates short words with no-break spaces
+    assert plain.startswith("Russia's ambassador to the United States warned")
+    assert plain.endswith("Russia has not identified the banned U.S. officials or the citizens.")
+
+
+async def test_loading_twice_leaves_the_same_documents(db: Database) -> None:
+    await ensure_indexes(db)
+    await load_directory(db)
+    first = await _snapshot(db)
+    await load_directory(db)
+    assert await _snapshot(db) == first
+    assert len(first["persons"]) >= 4
+
+
+async def test_missing_quote_fails_the_whole_load_and_writes_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    text = ANNOTATIONS.read_text(encoding="utf-8").replace(
+        '"lawyer Sergei Magnitsky"', '"lawyer Sergei Magnitsky, the accountant"'
+    )
+    path = _copy_seed(tmp_path, text)
+    with pytest.raises(AnnotationError) as raised:
+        await load_article(db, path)
+    message = str(raised.value)
+    assert ANNOTATIONS.name in message
+    assert "sergei-magnitsky" in message
+    assert "lawyer Sergei Magnitsky, the accountant" in message
+    assert all(not docs for docs in (await _snapshot(db)).values())
+
+
+async def test_ambiguous_quote_needs_an_occurrence(db: Database, tmp_path: Path) -> None:
+    text = ANNOTATIONS.read_text(encoding="utf-8").replace(
+        '"lawyer Sergei Magnitsky"', '"Interfax reported"', 1
+    )
+    path = _copy_seed(tmp_path, text)
+    with pytest.raises(AnnotationError, match="occurs 2 times"):
+        await load_article(db, path)
+    fixed = text.replace('"Interfax reported"', "{quote: Interfax reported, occurrence: 2}", 1)
+    await load_article(db, _copy_seed(tmp_path, fixed))
+    person = await db.persons.find_one({"_id": "sergei-magnitsky"})
+    article = await db.articles.find_one()
+    assert person is not None
+    assert article is not None
+    citation = person["citations"][0]
+    assert citation["start"] == article["body"].rindex("Interfax reported")
+
+
+async def test_unknown_reference_fails_before_writing(db: Database, tmp_path: Path) -> None:
+    text = ANNOTATIONS.read_text(encoding="utf-8").replace(
+        "organization:interfax", "organization:tass", 1
+    )
+    with pytest.raises(AnnotationError, match="tass"):
+        await load_article(db, _copy_seed(tmp_path, text))
+    assert all(not docs for docs in (await _snapshot(db)).values())
+
+
+async def test_an_entity_in_two_articles_is_one_document_citing_both(
+    db: Database, tmp_path: Path
+) -> None:
+    await load_directory(db)
+    before = await db.persons.find_one({"_id": "sergei-kislyak"})
+    assert before is not None
+    (tmp_path / "second-article.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    (tmp_path / "second-article.yaml").write_text(SECOND_ANNOTATIONS, encoding="utf-8")
+    await load_article(db, tmp_path / "second-article.yaml")
+    # Reloading the first article must keep the second one's citations.
+    await load_directory(db)
+
+    assert await db.persons.count_documents({"_id": "sergei-kislyak"}) == 1
+    person = await db.persons.find_one({"_id": "sergei-kislyak"})
+    assert person is not None
+    cited = {citation["article"] for citation in person["citations"]}
+    assert cited == {"moscow-times-magnitsky-bill", "second-article"}
+    assert person["description"] == before["description"]
+    assert person["positions"] == before["positions"]
+    second = await db.articles.find_one({"_id": "second-article"})
+    assert second is not None
+    for citation in person["citations"]:
+        if citation["article"] == "second-article":
+            assert second["body"][citation["start"] : citation["end"]] == citation["quote"]
+    assert "Kislyak Meets Press" not in second["body"]
+    assert await db.statements.count_documents({"speaker.slug": "sergei-kislyak"}) == (
+        await db.statements.count_documents(
+            {"citations.article": "moscow-times-magnitsky-bill", "speaker.slug": "sergei-kislyak"}
+        )
+        + 1
+    )
+
+
+async def test_quote_statements_are_verbatim(db: Database) -> None:
+    await load_directory(db)
+    article = await db.articles.find_one()
+    assert article is not None
+    quotes = await db.statements.find({"kind": "QUOTE"}).to_list()
+    assert quotes
+    for statement in quotes:
+        assert statement["text"] in article["body"]
