@@ -16,8 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
-from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent
-from pymongo.monitoring import CommandSucceededEvent
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
 from starlette.applications import Starlette
 
 from api.app import create_app

@@ -1,4 +1,4 @@
-"""What the seed says of the Magnitsky article: the facts it states, as precisely as it states them."""
+"""What the seed says of the Magnitsky article, as precisely as the article says it."""
 
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ async def test_the_four_sanctions_and_their_links(client: httpx.AsyncClient) -> 
 async def test_unnamed_actors_are_described_not_named(client: httpx.AsyncClient) -> None:
     result = await data(
         client,
-        """{ event(slug: "magnitsky-death") { participants { actor { __typename } description role } }
+        """{ event(slug: "magnitsky-death") {
+               participants { actor { __typename } description role } }
              statements(first: 100) { nodes { speaker { __typename } speakerDescription
                reportedBy { slug } text } } }""",
     )
