@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
 
@@ -25,8 +25,10 @@ COLLECTIONS = (ARTICLES, PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS)
 
 # Order keys end in the document's _id (see seed.loader.with_derived_fields), so one
 # field is a total order. ``date.asc``/``date.desc`` put UNKNOWN dates last either way.
+# All ascending: a descending order scans them backwards (SecantusDB 0.7's descending
+# indexes lose keys that extend one another, e.g. "2009" and "2009-11").
 _DATE_ASC = [("date.asc", ASCENDING)]
-_DATE_DESC = [("date.desc", DESCENDING)]
+_DATE_DESC = [("date.desc", ASCENDING)]
 _NAME = [("sort.name", ASCENDING)]
 
 

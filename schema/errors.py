@@ -27,6 +27,19 @@ logger = logging.getLogger("dossier.errors")
 TIMEOUT = "TIMEOUT"
 
 
+# graphql-core's words for a variable whose value cannot be used (as opposed to a
+# document that misuses a variable, which is a validation error).
+_BAD_VARIABLE_VALUE = (" invalid value", " was not provided", " must not be null")
+
+
+def _is_bad_variable_value(error: GraphQLError) -> bool:
+    if error.path is not None or not error.message.startswith("Variable '$"):
+        return False
+    # A coercion error wraps the scalar's own error; validation errors wrap nothing.
+    coerced = isinstance(error.original_error, GraphQLError)
+    return coerced or any(words in error.message for words in _BAD_VARIABLE_VALUE)
+
+
 def _request_id(context: object) -> str | None:
     return getattr(context, "request_id", None)
 
@@ -49,13 +62,13 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
     original = error.original_error
     if error.extensions and "code" in error.extensions:
         return error
+    if _is_bad_variable_value(error):
+        return _with_code(error, BAD_USER_INPUT)
     if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
         return _with_code(error, str(original.extensions["code"]), original.message)
     if original is None:
         if error.message.startswith("Syntax Error"):
             return _with_code(error, GRAPHQL_PARSE_FAILED)
-        if error.path is None and error.message.startswith("Variable "):
-            return _with_code(error, BAD_USER_INPUT)
         return _with_code(error, GRAPHQL_VALIDATION_FAILED)
     if isinstance(original, ExecutionTimeout):
         return _with_code(

@@ -10,7 +10,7 @@ from schema.common.arguments import After, Before, First, Last
 from schema.common.pagination import Order, Window
 from schema.context import Info
 
-BY_SLUG = Order("slug-asc", "_id", 1)
+BY_SLUG = Order(f"{ARTICLES}.slug-asc", "_id", 1)
 
 
 @strawberry.type

@@ -147,8 +147,6 @@ class Page:
 
 
 async def fetch_page(db: Database, collection: str, base: Document, window: Window) -> Page:
-    if window.size == 0:
-        return window.page([])
     cursor = db[collection].find(window.match(base)).sort(window.sort()).limit(window.size + 1)
     return window.page(await cursor.to_list())
 
@@ -161,8 +159,8 @@ async def fetch_pages(
     Each parent's page is its own index range scan; ``$unionWith`` chains them so a
     page of 50 persons with their statements is one round trip, not 50.
     """
-    if window.size == 0 or not parents:
-        return {parent: window.page([]) for parent in parents}
+    if not parents:
+        return {}
     pipelines: list[list[Document]] = [
         [
             {"$match": window.match({field: parent})},
@@ -200,12 +198,14 @@ async def count_by(
     return {parent: counts.get(parent, 0) for parent in parents}
 
 
-NAME_ASC = Order("name-asc", "sort.name", 1)
-NAME_DESC = Order("name-desc", "sort.name", -1)
-# Two date fields so that UNKNOWN dates come last in both directions.
-DATE_ASC = Order("date-asc", "date.asc", 1)
-DATE_DESC = Order("date-desc", "date.desc", -1)
+def name_order(collection: str, *, descending: bool = False) -> Order:
+    """By folded name. The collection is part of the name, so cursors cannot cross lists."""
+    suffix = "desc" if descending else "asc"
+    return Order(f"{collection}.name-{suffix}", "sort.name", -1 if descending else 1)
 
 
-def date_order(descending: bool) -> Order:
-    return DATE_DESC if descending else DATE_ASC
+def date_order(collection: str, *, descending: bool = False) -> Order:
+    """By date; two stored keys so that UNKNOWN dates come last in both directions."""
+    if descending:
+        return Order(f"{collection}.date-desc", "date.desc", -1)
+    return Order(f"{collection}.date-asc", "date.asc", 1)

@@ -4,7 +4,7 @@ from enum import Enum
 
 import strawberry
 
-from api.database import Document
+from api.database import EVENTS, Document
 from schema.common.filters import all_of, date_range, equals, one_of
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -53,4 +53,5 @@ class EventOrder:
 
     @staticmethod
     def resolve(order: EventOrder | None) -> Order:
-        return date_order(order is not None and order.direction is OrderDirection.DESC)
+        descending = order is not None and order.direction is OrderDirection.DESC
+        return date_order(EVENTS, descending=descending)

@@ -6,7 +6,7 @@ import strawberry
 
 from api.database import ORGANIZATIONS
 from schema.common.arguments import After, Before, First, Last
-from schema.common.pagination import NAME_ASC, Window
+from schema.common.pagination import Window, name_order
 from schema.context import Info
 from schema.organizations.inputs import OrganizationFilter
 from schema.organizations.types import Organization, OrganizationConnection
@@ -33,7 +33,7 @@ class OrganizationQueries:
         last: Last = None,
         before: Before = None,
     ) -> OrganizationConnection:
-        window = Window.parse(NAME_ASC, first, after, last, before)
+        window = Window.parse(name_order(ORGANIZATIONS), first, after, last, before)
         base = filter.to_query() if filter else {}
         return await OrganizationConnection.find(
             info.context.db, ORGANIZATIONS, base, window, Organization.from_doc

@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.database import Document
+from api.database import SANCTIONS, STATEMENTS, Document
 from schema.common.arguments import After, Before, First, Last
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import DATE_ASC, Window
+from schema.common.pagination import Window, date_order
 from schema.common.types import Citation, Node
 from schema.context import Info
 
@@ -65,7 +65,7 @@ class Organization(Node):
     ) -> Annotated[StatementConnection, strawberry.lazy("schema.statements.types")]:
         from schema.statements.types import StatementConnection
 
-        window = Window.parse(DATE_ASC, first, after, last, before)
+        window = Window.parse(date_order(STATEMENTS), first, after, last, before)
         return await StatementConnection.by_speaker(info, self.slug, window)
 
     @strawberry.field(description="Sanctions this organization imposed or proposed, oldest first.")
@@ -79,7 +79,7 @@ class Organization(Node):
     ) -> Annotated[SanctionConnection, strawberry.lazy("schema.sanctions.types")]:
         from schema.sanctions.types import SanctionConnection
 
-        window = Window.parse(DATE_ASC, first, after, last, before)
+        window = Window.parse(date_order(SANCTIONS), first, after, last, before)
         return await SanctionConnection.by_authority(info, self.slug, window)
 
 

@@ -4,9 +4,9 @@ from enum import Enum
 
 import strawberry
 
-from api.database import Document
+from api.database import PERSONS, Document
 from schema.common.filters import all_of, country_is, equals, name_matches
-from schema.common.pagination import NAME_ASC, NAME_DESC, Order
+from schema.common.pagination import Order, name_order
 from schema.common.types import OrderDirection
 
 
@@ -46,6 +46,5 @@ class PersonOrder:
 
     @staticmethod
     def resolve(order: PersonOrder | None) -> Order:
-        if order is not None and order.direction is OrderDirection.DESC:
-            return NAME_DESC
-        return NAME_ASC
+        descending = order is not None and order.direction is OrderDirection.DESC
+        return name_order(PERSONS, descending=descending)

@@ -4,11 +4,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.database import Document
+from api.database import EVENTS, SANCTIONS, STATEMENTS, Document
 from schema.common.arguments import After, Before, First, Last
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import DATE_ASC, Window
+from schema.common.pagination import Window, date_order
 from schema.common.types import Citation, FuzzyDate, Node
 from schema.context import Info
 from schema.organizations.types import Organization
@@ -85,7 +85,7 @@ class Person(Node):
     ) -> Annotated[StatementConnection, strawberry.lazy("schema.statements.types")]:
         from schema.statements.types import StatementConnection
 
-        window = Window.parse(DATE_ASC, first, after, last, before)
+        window = Window.parse(date_order(STATEMENTS), first, after, last, before)
         return await StatementConnection.by_speaker(info, self.slug, window)
 
     @strawberry.field(description="Events this person took part in, oldest first.")
@@ -99,7 +99,7 @@ class Person(Node):
     ) -> Annotated[EventConnection, strawberry.lazy("schema.events.types")]:
         from schema.events.types import EventConnection
 
-        window = Window.parse(DATE_ASC, first, after, last, before)
+        window = Window.parse(date_order(EVENTS), first, after, last, before)
         return await EventConnection.by_participant(info, self.slug, window)
 
     @strawberry.field(description="Sanctions that name this person as a target, oldest first.")
@@ -113,7 +113,7 @@ class Person(Node):
     ) -> Annotated[SanctionConnection, strawberry.lazy("schema.sanctions.types")]:
         from schema.sanctions.types import SanctionConnection
 
-        window = Window.parse(DATE_ASC, first, after, last, before)
+        window = Window.parse(date_order(SANCTIONS), first, after, last, before)
         return await SanctionConnection.by_target(info, self.slug, window)
 
 

@@ -4,7 +4,7 @@ from enum import Enum
 
 import strawberry
 
-from api.database import Document
+from api.database import SANCTIONS, Document
 from schema.common.filters import all_of, equals, one_of
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -45,4 +45,5 @@ class SanctionOrder:
 
     @staticmethod
     def resolve(order: SanctionOrder | None) -> Order:
-        return date_order(order is not None and order.direction is OrderDirection.DESC)
+        descending = order is not None and order.direction is OrderDirection.DESC
+        return date_order(SANCTIONS, descending=descending)

@@ -4,7 +4,7 @@ from enum import Enum
 
 import strawberry
 
-from api.database import Document
+from api.database import STATEMENTS, Document
 from schema.common.filters import all_of, equals, words_match
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -52,4 +52,5 @@ class StatementOrder:
 
     @staticmethod
     def resolve(order: StatementOrder | None) -> Order:
-        return date_order(order is not None and order.direction is OrderDirection.DESC)
+        descending = order is not None and order.direction is OrderDirection.DESC
+        return date_order(STATEMENTS, descending=descending)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from api.database import INDEXES, Database, Document, ensure_indexes
-from schema.common.pagination import DATE_ASC, DATE_DESC, NAME_ASC, NAME_DESC, Order
+from schema.common.pagination import Order, date_order, name_order
 from schema.events.inputs import EventFilter
 from schema.events.types import EventKind
 from schema.organizations.inputs import OrganizationFilter
@@ -33,6 +33,11 @@ async def _plan(db: Database, collection: str, query: Document, order: Order) ->
     explained = await db[collection].find(query).sort(order.sort()).limit(21).explain()
     return _stages(explained["queryPlanner"]["winningPlan"])
 
+
+NAME_ASC = name_order("persons")
+NAME_DESC = name_order("persons", descending=True)
+DATE_ASC = date_order("events")
+DATE_DESC = date_order("events", descending=True)
 
 CASES: list[tuple[str, Document, Order]] = [
     ("persons", {}, NAME_ASC),
