@@ -38,49 +38,53 @@ def _by_date(*prefix: str) -> list[IndexModel]:
     return [IndexModel(lead + _DATE_ASC), IndexModel(lead + _DATE_DESC)]
 
 
+def _search() -> list[IndexModel]:
+    """The keys search and the name filters look candidates up by (schema.search.keys)."""
+    return [IndexModel([(f"search.{key}", ASCENDING)]) for key in ("names", "tokens", "keys")]
+
+
 def _by_name(*prefix: str) -> list[IndexModel]:
     return [IndexModel([(field, ASCENDING) for field in prefix] + _NAME)]
 
 
 INDEXES: dict[str, list[IndexModel]] = {
     ARTICLES: [
+        *_search(),
         IndexModel([("citations.article", ASCENDING)]),
-        IndexModel([("search.names", ASCENDING)]),
-        IndexModel([("search.tokens", ASCENDING)]),
     ],
     PERSONS: [
+        *_search(),
         *_by_name(),
-        *_by_name("search.names"),
         *_by_name("countries"),
         *_by_name("positions.organization"),
         IndexModel([("citations.article", ASCENDING)]),
-        IndexModel([("search.tokens", ASCENDING)]),
     ],
     ORGANIZATIONS: [
+        *_search(),
         *_by_name(),
-        *_by_name("search.names"),
         *_by_name("kind"),
         *_by_name("country"),
         IndexModel([("citations.article", ASCENDING)]),
-        IndexModel([("search.tokens", ASCENDING)]),
     ],
     EVENTS: [
+        *_search(),
         *_by_date(),
         *_by_date("kind"),
         *_by_date("participants.actor.slug"),
         *_by_date("citations.article"),
         *_by_date("sanctions"),
-        IndexModel([("search.tokens", ASCENDING)]),
     ],
     STATEMENTS: [
+        *_search(),
         *_by_date(),
         *_by_date("speaker.slug"),
         *_by_date("about.slug"),
         *_by_date("kind"),
         *_by_date("citations.article"),
-        *_by_date("search.tokens"),
+        *_by_date("search.tokens"),  # the statement text filter
     ],
     SANCTIONS: [
+        *_search(),
         *_by_date(),
         *_by_date("authority.slug"),
         *_by_date("targets.slug"),
@@ -88,7 +92,6 @@ INDEXES: dict[str, list[IndexModel]] = {
         *_by_date("kinds"),
         *_by_date("inResponseTo"),
         *_by_date("citations.article"),
-        IndexModel([("search.tokens", ASCENDING)]),
     ],
 }
 

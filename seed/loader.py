@@ -312,12 +312,13 @@ def with_derived_fields(collection: str, doc: Document) -> Document:
         doc["date"]["asc"] = order_key(UNKNOWN_DATE_ASC if iso is None else iso, doc["_id"])
         doc["date"]["desc"] = order_key(UNKNOWN_DATE_DESC if iso is None else iso, doc["_id"])
     if collection in (PERSONS, ORGANIZATIONS):
-        keys = search_keys([doc["name"], *doc["aliases"]])
+        titles = [position["title"] for position in doc.get("positions", [])]
+        keys = search_keys([doc["name"], *doc["aliases"]], titles)
         doc["sort"] = {"name": order_key(fold(doc["name"]), doc["_id"])}
     elif collection == STATEMENTS:
         keys = search_keys([], [doc["text"]])
     else:
-        keys = search_keys([doc["title"]], [doc["title"]])
+        keys = search_keys([doc["title"]])
     doc["search"] = keys
     return doc
 

@@ -6,9 +6,10 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from api.database import Document
+from api.database import Database, Document
 from schema.common.errors import UserInputError
 from schema.common.pagination import Order
+from schema.search.engine import ids_matching_name
 from schema.search.keys import fold, tokens
 
 MATCH_NOTHING: Document = {"_id": {"$in": []}}
@@ -37,12 +38,13 @@ def one_of(field: str, values: Sequence[Enum] | None) -> Document | None:
     return None if values is None else {field: {"$in": [value.value for value in values]}}
 
 
-def name_matches(name: str | None) -> Document | None:
-    """Exact name or alias, ignoring case, accents and punctuation."""
+async def name_matches(db: Database, collection: str, name: str | None) -> Document | None:
+    """Names and aliases as search matches them: any case, script, word order, small slips."""
     if name is None:
         return None
-    folded = fold(name)
-    return {"search.names": folded} if folded else MATCH_NOTHING
+    if not fold(name):
+        return MATCH_NOTHING
+    return {"_id": {"$in": await ids_matching_name(db, collection, name)}}
 
 
 def words_match(text: str | None) -> Document | None:

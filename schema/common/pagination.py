@@ -156,27 +156,44 @@ async def fetch_pages(
 ) -> dict[str, Page]:
     """One page per parent (documents whose ``field`` holds the parent) in one command.
 
-    Each parent's page is its own index range scan; ``$unionWith`` chains them so a
+    Each parent's page is its own index range scan, chained by ``$unionWith``, so a
     page of 50 persons with their statements is one round trip, not 50.
     """
-    if not parents:
-        return {}
-    pipelines: list[list[Document]] = [
-        [
-            {"$match": window.match({field: parent})},
-            {"$sort": window.sort()},
-            {"$limit": window.size + 1},
-            {"$addFields": {_BATCH_TAG: index}},
-        ]
-        for index, parent in enumerate(parents)
-    ]
-    pipeline: list[Document] = pipelines[0] + [
-        {"$unionWith": {"coll": collection, "pipeline": rest}} for rest in pipelines[1:]
+    parts: list[tuple[str, list[Document]]] = [
+        (
+            collection,
+            [
+                {"$match": window.match({field: parent})},
+                {"$sort": window.sort()},
+                {"$limit": window.size + 1},
+            ],
+        )
+        for parent in parents
     ]
     grouped: dict[int, list[Document]] = defaultdict(list)
-    async for doc in await db[collection].aggregate(pipeline):
-        grouped[doc.pop(_BATCH_TAG)].append(doc)
+    for index, doc in await union(db, parts):
+        grouped[index].append(doc)
     return {parent: window.page(grouped[index]) for index, parent in enumerate(parents)}
+
+
+async def union(
+    db: Database, parts: Sequence[tuple[str, list[Document]]]
+) -> list[tuple[int, Document]]:
+    """Several pipelines, each on its own collection, as one aggregate command.
+
+    Returns ``(index of the part, document)`` pairs, each part's documents in its order.
+    """
+    if not parts:
+        return []
+    tagged = [
+        [*pipeline, {"$addFields": {_BATCH_TAG: index}}]
+        for index, (_, pipeline) in enumerate(parts)
+    ]
+    chained: list[Document] = tagged[0] + [
+        {"$unionWith": {"coll": coll, "pipeline": pipeline}}
+        for (coll, _), pipeline in zip(parts[1:], tagged[1:], strict=True)
+    ]
+    return [(doc.pop(_BATCH_TAG), doc) async for doc in await db[parts[0][0]].aggregate(chained)]
 
 
 async def count_by(

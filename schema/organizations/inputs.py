@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.database import Document
+from api.database import ORGANIZATIONS, Database, Document
 from schema.common.filters import all_of, country_is, equals, name_matches
 from schema.organizations.types import OrganizationKind
 
@@ -22,9 +22,9 @@ class OrganizationFilter:
         default=None, description="ISO 3166-1 alpha-2 code, any case: 'US'."
     )
 
-    def to_query(self) -> Document:
+    async def to_query(self, db: Database) -> Document:
         return all_of(
-            name_matches(self.name),
+            await name_matches(db, ORGANIZATIONS, self.name),
             equals("kind", self.kind.value if self.kind else None),
             country_is("country", self.country),
         )

@@ -34,7 +34,7 @@ class OrganizationQueries:
         before: Before = None,
     ) -> OrganizationConnection:
         window = Window.parse(name_order(ORGANIZATIONS), first, after, last, before)
-        base = filter.to_query() if filter else {}
+        base = await filter.to_query(info.context.db) if filter else {}
         return await OrganizationConnection.find(
             info.context.db, ORGANIZATIONS, base, window, Organization.from_doc
         )

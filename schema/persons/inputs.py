@@ -4,7 +4,7 @@ from enum import Enum
 
 import strawberry
 
-from api.database import PERSONS, Document
+from api.database import PERSONS, Database, Document
 from schema.common.filters import all_of, country_is, equals, name_matches
 from schema.common.pagination import Order, name_order
 from schema.common.types import OrderDirection
@@ -26,9 +26,9 @@ class PersonFilter:
         description="Slug of an organization the person holds or held a position in.",
     )
 
-    def to_query(self) -> Document:
+    async def to_query(self, db: Database) -> Document:
         return all_of(
-            name_matches(self.name),
+            await name_matches(db, PERSONS, self.name),
             country_is("countries", self.country),
             equals("positions.organization", self.organization),
         )

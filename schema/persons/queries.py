@@ -37,5 +37,5 @@ class PersonQueries:
         before: Before = None,
     ) -> PersonConnection:
         window = Window.parse(PersonOrder.resolve(order_by), first, after, last, before)
-        base = filter.to_query() if filter else {}
+        base = await filter.to_query(info.context.db) if filter else {}
         return await PersonConnection.find(info.context.db, PERSONS, base, window, Person.from_doc)

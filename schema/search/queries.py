@@ -12,7 +12,7 @@ from schema.events.types import Event
 from schema.organizations.types import Organization
 from schema.persons.types import Person
 from schema.sanctions.types import Sanction
-from schema.search.engine import COLLECTIONS, MAX_RESULTS, parse_query, search
+from schema.search.engine import COLLECTIONS, MAX_RESULTS, parse_query, result_limit, search
 from schema.search.types import SearchHit, SearchType
 from schema.statements.types import Statement
 
@@ -60,13 +60,13 @@ class SearchQueries:
             strawberry.argument(description=f"At most this many hits (1 to {MAX_RESULTS}; 10)."),
         ] = None,
     ) -> list[SearchHit]:
-        folded, limit = parse_query(query, first)
+        parsed, limit = parse_query(query), result_limit(first)
         collections = (
             tuple(_COLLECTION_OF[t] for t in dict.fromkeys(types))
             if types is not None
             else COLLECTIONS
         )
-        hits = await search(info.context.db, folded, collections, limit)
+        hits = await search(info.context.db, parsed, collections, limit)
         return [
             SearchHit(node=_node(hit.collection, hit.doc), score=hit.score, matched=hit.matched)
             for hit in hits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from schema.sanctions.inputs import SanctionFilter
 from schema.sanctions.types import SanctionKind, SanctionStatus
 from schema.statements.inputs import StatementFilter
 from schema.statements.types import StatementKind
+from seed.loader import load_directory
 
 
 def _stages(plan: dict[str, Any]) -> list[str]:
@@ -39,42 +41,61 @@ NAME_DESC = name_order("persons", descending=True)
 DATE_ASC = date_order("events")
 DATE_DESC = date_order("events", descending=True)
 
-CASES: list[tuple[str, Document, Order]] = [
-    ("persons", {}, NAME_ASC),
-    ("persons", {}, NAME_DESC),
-    ("persons", PersonFilter(name="Sergei Kislyak").to_query(), NAME_ASC),
-    ("persons", PersonFilter(country="ru").to_query(), NAME_ASC),
-    ("persons", PersonFilter(organization="russia").to_query(), NAME_DESC),
-    ("organizations", OrganizationFilter(kind=OrganizationKind.STATE).to_query(), NAME_ASC),
-    ("organizations", OrganizationFilter(country="US").to_query(), NAME_ASC),
-    ("organizations", OrganizationFilter(name="Interfax").to_query(), NAME_ASC),
-    ("events", {}, DATE_ASC),
-    ("events", {}, DATE_DESC),
-    ("events", EventFilter(kinds=[EventKind.DEATH]).to_query(DATE_ASC), DATE_ASC),
-    ("events", EventFilter(from_="2008", to="2009-12").to_query(DATE_ASC), DATE_ASC),
-    ("events", EventFilter(from_="2008", to="2009-12").to_query(DATE_DESC), DATE_DESC),
-    ("events", EventFilter(participant="sergei-magnitsky").to_query(DATE_ASC), DATE_ASC),
-    ("events", EventFilter(article="moscow-times-magnitsky-bill").to_query(DATE_DESC), DATE_DESC),
-    ("statements", {}, DATE_DESC),
-    ("statements", StatementFilter(speaker="sergei-kislyak").to_query(), DATE_ASC),
-    ("statements", StatementFilter(kind=StatementKind.QUOTE).to_query(), DATE_ASC),
-    ("statements", StatementFilter(about="magnitsky-act").to_query(), DATE_DESC),
-    ("statements", StatementFilter(article="moscow-times-magnitsky-bill").to_query(), DATE_ASC),
-    ("statements", StatementFilter(text="Pressure").to_query(), DATE_ASC),
-    ("sanctions", {}, DATE_ASC),
-    ("sanctions", SanctionFilter(authority="us-state-department").to_query(), DATE_ASC),
-    ("sanctions", SanctionFilter(target="sergei-magnitsky").to_query(), DATE_DESC),
-    ("sanctions", SanctionFilter(status=SanctionStatus.PROPOSED).to_query(), DATE_ASC),
-    ("sanctions", SanctionFilter(kinds=[SanctionKind.BLACKLIST]).to_query(), DATE_ASC),
+Build = Callable[[Database], Awaitable[Document]]
+
+
+def fixed(query: Document) -> Build:
+    async def build(db: Database) -> Document:
+        return query
+
+    return build
+
+
+CASES: list[tuple[str, Build, Order]] = [
+    ("persons", fixed({}), NAME_ASC),
+    ("persons", fixed({}), NAME_DESC),
+    ("persons", PersonFilter(name="Sergei Kislyak").to_query, NAME_ASC),
+    ("persons", PersonFilter(country="ru").to_query, NAME_ASC),
+    ("persons", PersonFilter(organization="russia").to_query, NAME_DESC),
+    ("organizations", OrganizationFilter(kind=OrganizationKind.STATE).to_query, NAME_ASC),
+    ("organizations", OrganizationFilter(country="US").to_query, NAME_ASC),
+    ("organizations", OrganizationFilter(name="Interfax").to_query, NAME_ASC),
+    ("events", fixed({}), DATE_ASC),
+    ("events", fixed({}), DATE_DESC),
+    ("events", fixed(EventFilter(kinds=[EventKind.DEATH]).to_query(DATE_ASC)), DATE_ASC),
+    ("events", fixed(EventFilter(from_="2008", to="2009-12").to_query(DATE_ASC)), DATE_ASC),
+    ("events", fixed(EventFilter(from_="2008", to="2009-12").to_query(DATE_DESC)), DATE_DESC),
+    ("events", fixed(EventFilter(participant="sergei-magnitsky").to_query(DATE_ASC)), DATE_ASC),
+    (
+        "events",
+        fixed(EventFilter(article="moscow-times-magnitsky-bill").to_query(DATE_DESC)),
+        DATE_DESC,
+    ),
+    ("statements", fixed({}), DATE_DESC),
+    ("statements", fixed(StatementFilter(speaker="sergei-kislyak").to_query()), DATE_ASC),
+    ("statements", fixed(StatementFilter(kind=StatementKind.QUOTE).to_query()), DATE_ASC),
+    ("statements", fixed(StatementFilter(about="magnitsky-act").to_query()), DATE_DESC),
+    (
+        "statements",
+        fixed(StatementFilter(article="moscow-times-magnitsky-bill").to_query()),
+        DATE_ASC,
+    ),
+    ("statements", fixed(StatementFilter(text="Pressure").to_query()), DATE_ASC),
+    ("sanctions", fixed({}), DATE_ASC),
+    ("sanctions", fixed(SanctionFilter(authority="us-state-department").to_query()), DATE_ASC),
+    ("sanctions", fixed(SanctionFilter(target="sergei-magnitsky").to_query()), DATE_DESC),
+    ("sanctions", fixed(SanctionFilter(status=SanctionStatus.PROPOSED).to_query()), DATE_ASC),
+    ("sanctions", fixed(SanctionFilter(kinds=[SanctionKind.BLACKLIST]).to_query()), DATE_ASC),
 ]
 
 
-@pytest.mark.parametrize(("collection", "query", "order"), CASES)
+@pytest.mark.parametrize(("collection", "build", "order"), CASES)
 async def test_filter_and_order_use_an_index(
-    db: Database, collection: str, query: Document, order: Order
+    db: Database, collection: str, build: Build, order: Order
 ) -> None:
     await ensure_indexes(db)
-    stages = await _plan(db, collection, query, order)
+    await load_directory(db)
+    stages = await _plan(db, collection, await build(db), order)
     assert "COLLSCAN" not in stages, stages
     assert "IXSCAN" in stages, stages
 

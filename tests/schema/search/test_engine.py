@@ -1,0 +1,123 @@
+"""Search internals: keys, ranking, index-only candidate fetching, bounded work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.database import COLLECTIONS, Database, ensure_indexes
+from schema.search.engine import CANDIDATES_PER_PROBE, parse_query, probes
+from schema.search.keys import fold, latin, search_keys, skeleton
+from seed.loader import load_article, load_directory
+from tests.conftest import CommandRecorder, data, error_codes, graphql
+
+SEARCH = """query($q: String!, $types: [SearchType!], $first: Int) {
+  search(query: $q, types: $types, first: $first) {
+    score matched node { __typename ... on Person { slug } ... on Organization { slug } }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("variants", "same"),
+    [
+        (["Magnitsky", "Magnitskiy", "Magnitski", "Magnitskii", "Магнитский"], True),
+        (["Kislyak", "Kisljak", "Kisliak", "Кисляк"], True),
+        (["Medvedev", "Medvedew", "Медведев"], True),
+        (["Lavrov", "Kislyak"], False),
+    ],
+)
+def test_skeletons_forget_transliteration_variants(variants: list[str], same: bool) -> None:
+    skeletons = {skeleton(latin(word)) for word in variants}
+    assert (len(skeletons) == 1) is same, skeletons
+
+
+def test_folding_and_transliteration() -> None:
+    assert fold("  Sérgei,  KISLYAK! ") == "sergei kislyak"
+    assert latin("Сергей Кисляк") == "sergei kislyak"
+    keys = search_keys(["Sergei Kislyak", "Сергей Кисляк"])
+    assert {"sergei kislyak", "kislyak sergei", "сергеи кисляк"} <= set(keys["names"])
+    assert "w:kslk" in keys["keys"]
+
+
+async def test_an_exact_match_outranks_a_near_miss(client: httpx.AsyncClient) -> None:
+    exact = (await data(client, SEARCH, {"q": "Sergei Kislyak"}))["search"][0]
+    near = (await data(client, SEARCH, {"q": "Sergei Kislyakk"}))["search"][0]
+    assert exact["node"] == near["node"] == {"__typename": "Person", "slug": "sergei-kislyak"}
+    assert exact["score"] == 1.0
+    assert near["score"] < exact["score"]
+    hits = (await data(client, SEARCH, {"q": "Kislyak"}))["search"]
+    assert hits == sorted(hits, key=lambda hit: -hit["score"])
+
+
+async def test_matched_names_the_alias_that_matched(client: httpx.AsyncClient) -> None:
+    hit = (await data(client, SEARCH, {"q": "сергей кисляк"}))["search"][0]
+    assert hit["matched"] == "Сергей Кисляк"
+    assert hit["score"] == 1.0
+
+
+async def test_types_restrict_and_first_caps(client: httpx.AsyncClient) -> None:
+    everything = (await data(client, SEARCH, {"q": "Russia", "first": 50}))["search"]
+    assert {hit["node"]["__typename"] for hit in everything} > {"Organization"}
+    only = await data(client, SEARCH, {"q": "Russia", "types": ["ORGANIZATION"], "first": 50})
+    assert {hit["node"]["__typename"] for hit in only["search"]} == {"Organization"}
+    capped = (await data(client, SEARCH, {"q": "Russia", "first": 2}))["search"]
+    assert capped == everything[:2]
+    too_many = await graphql(client, SEARCH, {"q": "Russia", "first": 51})
+    assert error_codes(too_many) == ["BAD_USER_INPUT"]
+
+
+async def test_a_long_query_is_answered_or_refused(client: httpx.AsyncClient) -> None:
+    answered = await graphql(client, SEARCH, {"q": " ".join(["Kislyak"] * 25)})
+    assert answered["data"]["search"][0]["node"]["slug"] == "sergei-kislyak"
+    refused = await graphql(client, SEARCH, {"q": "Kislyak " * 125})
+    assert error_codes(refused) == ["BAD_USER_INPUT"]
+
+
+async def test_candidates_come_in_one_command(
+    client: httpx.AsyncClient, commands: CommandRecorder
+) -> None:
+    commands.names.clear()
+    await data(client, SEARCH, {"q": "Sergei Magnitskiy"})
+    assert commands.reads() == ["aggregate"]
+
+
+def _stages(plan: dict[str, Any]) -> list[tuple[str, Any]]:
+    found = [(plan.get("stage", ""), plan.get("limitAmount"))]
+    if isinstance(plan.get("inputStage"), dict):
+        found += _stages(plan["inputStage"])
+    return found
+
+
+@pytest.mark.parametrize("query", ["Sergei Magnitskiy", "Кисляк", "instrument of pressure"])
+async def test_every_probe_is_a_bounded_index_scan(db: Database, query: str) -> None:
+    await ensure_indexes(db)
+    await load_directory(db)
+    for collection in COLLECTIONS:
+        for probe in probes(parse_query(query)):
+            explained = await db[collection].find(probe).limit(CANDIDATES_PER_PROBE).explain()
+            stages = _stages(explained["queryPlanner"]["winningPlan"])
+            names = [name for name, _ in stages]
+            assert "COLLSCAN" not in names, (collection, probe, stages)
+            assert "IXSCAN" in names, (collection, probe, stages)
+            assert ("LIMIT", CANDIDATES_PER_PROBE) in stages, (collection, probe, stages)
+
+
+async def test_a_newly_loaded_entity_is_searchable(
+    client: httpx.AsyncClient, db: Database, tmp_path: Path
+) -> None:
+    (tmp_path / "new.txt").write_text("New Face\n\nYevgeny Prigozhin spoke.", encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(
+        "article: {slug: new, source: new.txt, title: New Face, publisher: Test, url: null,"
+        " published_on: null}\n"
+        "persons:\n  - {slug: yevgeny-prigozhin, name: Yevgeny Prigozhin, aliases: [],"
+        " description: null, countries: [], positions: [], evidence: [Yevgeny Prigozhin spoke]}\n",
+        encoding="utf-8",
+    )
+    await load_article(db, tmp_path / "new.yaml")
+    for spelling in ("Prigozhin", "Evgeny Prigojin", "Пригожин"):
+        hits = (await data(client, SEARCH, {"q": spelling}))["search"]
+        assert hits[0]["node"] == {"__typename": "Person", "slug": "yevgeny-prigozhin"}, spelling
