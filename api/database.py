@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
 
+from api.embedded import EmbeddedMongo
 from api.settings import Settings
+
+logger = logging.getLogger("dossier")
 
 Document = dict[str, Any]
 Database = AsyncDatabase[Document]
@@ -48,10 +54,7 @@ def _by_name(*prefix: str) -> list[IndexModel]:
 
 
 INDEXES: dict[str, list[IndexModel]] = {
-    ARTICLES: [
-        *_search(),
-        IndexModel([("citations.article", ASCENDING)]),
-    ],
+    ARTICLES: [*_search()],
     PERSONS: [
         *_search(),
         *_by_name(),
@@ -72,7 +75,6 @@ INDEXES: dict[str, list[IndexModel]] = {
         *_by_date("kind"),
         *_by_date("participants.actor.slug"),
         *_by_date("citations.article"),
-        *_by_date("sanctions"),
     ],
     STATEMENTS: [
         *_search(),
@@ -102,6 +104,7 @@ def create_client(
     return AsyncMongoClient(
         uri,
         event_listeners=list(listeners),
+        timeoutMS=settings.database_timeout_ms,
         serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
         tz_aware=True,
         appname="dossier",
@@ -112,3 +115,29 @@ async def ensure_indexes(db: Database) -> None:
     """Create every index the API's filters and orders use (idempotent)."""
     for collection, indexes in INDEXES.items():
         await db[collection].create_indexes(indexes)
+
+
+@contextlib.asynccontextmanager
+async def open_database(
+    settings: Settings, listeners: Sequence[CommandListener] = ()
+) -> AsyncIterator[Database]:
+    """The configured database with its indexes, on ``MONGODB_URI`` or the embedded server,
+    closed (and the embedded server stopped) on exit."""
+    embedded: EmbeddedMongo | None = None
+    uri = settings.mongodb_uri
+    if uri is None:
+        embedded = EmbeddedMongo(
+            settings.data_dir / "db", start_timeout_s=settings.embedded_start_timeout_s
+        )
+        await asyncio.to_thread(embedded.start)
+        uri = embedded.uri
+        logger.info("embedded SecantusDB on port %s, data in %s", embedded.port, embedded.storage)
+    client = create_client(uri, settings, listeners)
+    try:
+        db = client[settings.mongodb_database]
+        await ensure_indexes(db)
+        yield db
+    finally:
+        await client.close()
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop)

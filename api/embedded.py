@@ -7,6 +7,7 @@ program (``python -m secantus``) and spoken to only over the wire protocol.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import socket
 import subprocess
@@ -60,6 +61,11 @@ class EmbeddedMongo:
     def start(self) -> None:
         if self.running:
             return
+        if importlib.util.find_spec("secantus") is None:
+            raise EmbeddedServerError(
+                "SecantusDB is not installed: set MONGODB_URI, or install the 'embedded' "
+                "extra (pip install '.[embedded]'; make run does)"
+            )
         storage = str(self.storage)
         if storage != ":memory:":
             Path(storage).mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,14 @@ query Dossier {
         citations { quote start end article { title } }
       }
     }
-    events(first: 5) { nodes { title kind date { iso precision text } } }
+    events(first: 5) {
+      nodes {
+        title
+        kind
+        date { iso precision text }
+        sanctions { title status authority { ... on Organization { name } } }
+      }
+    }
     sanctions(first: 5) { totalCount nodes { title status } }
     citations { quote }
   }
@@ -42,6 +49,8 @@ query Dossier {
 @functools.cache
 def graphiql_html() -> str:
     html = get_graphql_ide_html("graphiql")
-    start = html.index("const EXAMPLE_QUERY = `")
-    end = html.index("`;", start) + 2
-    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};" + html[end:]
+    start = html.find("const EXAMPLE_QUERY = `")
+    end = html.find("`;", start)
+    if start == -1 or end == -1:  # Strawberry changed its page: serve it as it is
+        return html
+    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(EXAMPLE_QUERY)};" + html[end + 2 :]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -24,6 +25,10 @@ class DossierGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body is not valid JSON.") from None
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
+        try:  # "\ud800" escapes decode to lone surrogates, which no database can store
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise HTTPException(400, "The request body holds text that is not Unicode.") from None
         return parsed
 
     @property

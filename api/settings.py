@@ -24,4 +24,7 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     server_selection_timeout_ms: int = 5000
+    # Every database operation's time limit (sent as maxTimeMS): a slow query fails
+    # with a TIMEOUT error instead of holding the server.
+    database_timeout_ms: int = 5000
     embedded_start_timeout_s: float = 30.0

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 
 from graphql import GraphQLError
-from pymongo.errors import ConnectionFailure, ExecutionTimeout
+from pymongo.errors import ConnectionFailure, PyMongoError
 from strawberry.extensions import SchemaExtension
 
 from schema.common.errors import (
@@ -20,11 +20,10 @@ from schema.common.errors import (
     GRAPHQL_VALIDATION_FAILED,
     INTERNAL_SERVER_ERROR,
     SERVICE_UNAVAILABLE,
+    TIMEOUT,
 )
 
 logger = logging.getLogger("dossier.errors")
-
-TIMEOUT = "TIMEOUT"
 
 
 # graphql-core's words for a variable whose value cannot be used (as opposed to a
@@ -70,7 +69,7 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
         if error.message.startswith("Syntax Error"):
             return _with_code(error, GRAPHQL_PARSE_FAILED)
         return _with_code(error, GRAPHQL_VALIDATION_FAILED)
-    if isinstance(original, ExecutionTimeout):
+    if isinstance(original, PyMongoError) and original.timeout:
         return _with_code(
             error, TIMEOUT, "The database did not answer in time.", requestId=request_id
         )

@@ -24,9 +24,9 @@ from schema.sanctions.loaders import (
 from schema.statements.loaders import (
     StatementBySlugLoader,
     StatementCountBySpeakerLoader,
-    StatementsAboutLoader,
     StatementsByArticleLoader,
     StatementsBySpeakerLoader,
+    StatementsBySubjectLoader,
 )
 
 
@@ -45,7 +45,7 @@ class Loaders:
         self.statements_by_article = StatementsByArticleLoader(db)
         self.statements_by_speaker = StatementsBySpeakerLoader(db)
         self.statement_count_by_speaker = StatementCountBySpeakerLoader(db)
-        self.statements_about = StatementsAboutLoader(db)
+        self.statements_by_subject = StatementsBySubjectLoader(db)
         self.sanction_by_slug = SanctionBySlugLoader(db)
         self.sanctions_by_article = SanctionsByArticleLoader(db)
         self.sanctions_by_authority = SanctionsByAuthorityLoader(db)

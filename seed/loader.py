@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pymongo import ReplaceOne
+from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import OperationFailure
 
@@ -148,7 +148,6 @@ class _Builder:
                     "photo": meta.photo.model_dump() if meta.photo else None,
                     "source": meta.source,
                     "body": self.body,
-                    "citations": [],
                 }
             ],
             PERSONS: [],
@@ -289,9 +288,14 @@ def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
 
 
 def merge(existing: Document | None, new: Document, article: str) -> Document:
-    """One document per entity across articles: lists are united, this article's citations
-    replace its earlier ones, and a value this article leaves null keeps the stored one."""
-    if existing is None:
+    """One document per entity across articles.
+
+    A document only this article cites is replaced, so corrections take effect. One
+    that other articles cite too keeps their facts: lists are united, this article's
+    citations replace its earlier ones, and a value it leaves null keeps the stored one.
+    """
+    others = [c for c in (existing or {}).get("citations", []) if c["article"] != article]
+    if existing is None or not others:
         return new
     merged = dict(existing)
     for key, value in new.items():
@@ -330,12 +334,20 @@ async def _write(
     session: AsyncClientSession | None,
 ) -> None:
     for collection, docs in documents.items():
-        if not docs:
-            continue
         ids = [doc["_id"] for doc in docs]
+        # Stored documents this article cited but no longer annotates lose its citations,
+        # and go when nothing else cites them (a renamed slug leaves no orphan).
+        dropped = {"citations.article": article, "_id": {"$nin": ids}}
+        operations: list[ReplaceOne[Document] | DeleteOne | UpdateOne] = []
+        async for stale in db[collection].find(dropped, session=session):
+            if all(c["article"] == article for c in stale["citations"]):
+                operations.append(DeleteOne({"_id": stale["_id"]}))
+            else:
+                pull = {"$pull": {"citations": {"article": article}}}
+                operations.append(UpdateOne({"_id": stale["_id"]}, pull))
         cursor = db[collection].find({"_id": {"$in": ids}}, session=session)
         existing = {doc["_id"]: doc async for doc in cursor}
-        operations = [
+        operations += [
             ReplaceOne(
                 {"_id": doc["_id"]},
                 with_derived_fields(collection, merge(existing.get(doc["_id"]), doc, article)),
@@ -343,7 +355,8 @@ async def _write(
             )
             for doc in docs
         ]
-        await db[collection].bulk_write(operations, ordered=True, session=session)
+        if operations:
+            await db[collection].bulk_write(operations, ordered=True, session=session)
 
 
 async def _check_references(
@@ -393,8 +406,30 @@ def prepare(
 
 
 async def load_article(db: Database, annotation_path: Path) -> LoadResult:
-    annotations, documents, refs = prepare(annotation_path)
-    await _check_references(db, documents, refs, annotation_path.name)
+    return (await load_articles(db, [annotation_path]))[0]
+
+
+async def load_articles(db: Database, paths: Sequence[Path]) -> list[LoadResult]:
+    """Check every file before writing any, so one bad file stops the whole load and
+    articles may refer to each other's entities whatever order their files sort in."""
+    prepared = [(path, *prepare(path)) for path in paths]
+    defined = {
+        (collection, doc["_id"])
+        for _, _, documents, _ in prepared
+        for collection, docs in documents.items()
+        for doc in docs
+    }
+    for path, _, documents, refs in prepared:
+        await _check_references(db, documents, refs - defined, path.name)
+    return [
+        await _write_article(db, annotations, documents)
+        for _, annotations, documents, _ in prepared
+    ]
+
+
+async def _write_article(
+    db: Database, annotations: Annotations, documents: dict[str, list[Document]]
+) -> LoadResult:
     article = annotations.article.slug
 
     async def write(session: AsyncClientSession | None) -> None:
@@ -418,4 +453,4 @@ def annotation_files(directory: Path = ARTICLES_DIR) -> list[Path]:
 
 
 async def load_directory(db: Database, directory: Path = ARTICLES_DIR) -> list[LoadResult]:
-    return [await load_article(db, path) for path in annotation_files(directory)]
+    return await load_articles(db, annotation_files(directory))

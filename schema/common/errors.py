@@ -5,11 +5,11 @@ from __future__ import annotations
 from graphql import GraphQLError
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
-NOT_FOUND = "NOT_FOUND"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+TIMEOUT = "TIMEOUT"
 
 
 class CodedError(GraphQLError):
@@ -23,7 +23,3 @@ class UserInputError(CodedError):
     """The request is well-formed GraphQL but an argument value is unusable."""
 
     code = BAD_USER_INPUT
-
-
-class ServiceUnavailableError(CodedError):
-    code = SERVICE_UNAVAILABLE

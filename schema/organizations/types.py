@@ -32,7 +32,9 @@ class OrganizationKind(Enum):
 @strawberry.type(description="An organization, a state body or a state named by the articles.")
 class Organization(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'us-state-department'.")
-    name: str = strawberry.field(description="The name as the source writes it.")
+    name: str = strawberry.field(
+        description="The name in its usual English form; other names are in aliases."
+    )
     aliases: list[str] = strawberry.field(description="Other names, short forms and spellings.")
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2, upper case.")

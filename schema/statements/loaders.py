@@ -22,7 +22,7 @@ class StatementsByArticleLoader(DocumentsByFieldLoader):
     sort = BY_DATE
 
 
-class StatementsAboutLoader(DocumentsByFieldLoader):
+class StatementsBySubjectLoader(DocumentsByFieldLoader):
     """Statements about a subject slug; callers keep those whose subject type matches."""
 
     collection = STATEMENTS

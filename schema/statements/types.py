@@ -111,7 +111,7 @@ class StatementConnection(Connection[Statement]):
 
 
 async def statements_about(info: Info, type_name: str, slug: str) -> list[Statement]:
-    docs = await info.context.loaders.statements_about.load(slug)
+    docs = await info.context.loaders.statements_by_subject.load(slug)
     return [
         Statement.from_doc(doc)
         for doc in docs

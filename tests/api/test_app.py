@@ -67,3 +67,14 @@ async def test_citations_point_into_the_article_body(client: httpx.AsyncClient) 
     assert {"sergei-magnitsky", "sergei-kislyak", "sergei-lavrov", "dmitry-medvedev"} <= {
         p["slug"] for p in article["persons"]
     }
+
+
+async def test_text_that_is_not_unicode_is_refused(client: httpx.AsyncClient) -> None:
+    query = "query($s: String!) { person(slug: $s) { name } }"
+    body = json.dumps({"query": query, "variables": {"s": "SURROGATE"}})
+    body = body.replace("SURROGATE", "\\ud800")  # a lone surrogate, as JSON allows writing it
+    response = await client.post(
+        "/graphql", content=body.encode(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "Traceback" not in response.text

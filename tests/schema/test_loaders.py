@@ -64,12 +64,12 @@ async def test_commands_do_not_grow_with_the_page(
     small = await data(client, PAGE_QUERY)
     small_reads = commands.reads()
 
-    await load_article(db, _crowd_article(tmp_path, 40))
+    await load_article(db, _crowd_article(tmp_path, 46))
     commands.names.clear()
     large = await data(client, PAGE_QUERY)
     large_reads = commands.reads()
 
-    assert len(large["persons"]["nodes"]) == len(small["persons"]["nodes"]) + 40
+    assert len(large["persons"]["nodes"]) == len(small["persons"]["nodes"]) + 46 == 50
     witness = next(p for p in large["persons"]["nodes"] if p["name"] == "Witness 07")
     assert witness["statements"]["totalCount"] == 2
     assert [s["speaker"]["name"] for s in witness["statements"]["nodes"]] == ["Witness 07"] * 2

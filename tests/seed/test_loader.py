@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -73,7 +74,7 @@ async def test_every_citation_quotes_the_body_at_its_offsets(db: Database) -> No
     checked = 0
     for name in COLLECTIONS:
         async for doc in db[name].find():
-            for citation in doc["citations"]:
+            for citation in doc.get("citations", []):
                 assert body[citation["start"] : citation["end"]] == citation["quote"]
                 checked += 1
             if name != "articles":
@@ -188,3 +189,52 @@ async def test_quote_statements_are_verbatim(db: Database) -> None:
     assert quotes
     for statement in quotes:
         assert statement["text"] in article["body"]
+
+
+async def test_a_correction_takes_effect_on_reload(db: Database, tmp_path: Path) -> None:
+    await load_article(db, _copy_seed(tmp_path))
+    text = ANNOTATIONS.read_text(encoding="utf-8")
+    start = text.index("  - slug: magnitsky-act")
+    corrected = text[:start] + text[start:].replace("      - ENTRY_BAN\n", "", 1)
+    await load_article(db, _copy_seed(tmp_path, corrected))
+    sanction = await db.sanctions.find_one({"_id": "magnitsky-act"})
+    assert sanction is not None
+    assert "ENTRY_BAN" not in sanction["kinds"]
+
+
+async def test_a_renamed_slug_leaves_no_orphan(db: Database, tmp_path: Path) -> None:
+    await load_article(db, _copy_seed(tmp_path))
+    renamed = (
+        ANNOTATIONS.read_text(encoding="utf-8")
+        .replace("slug: voice-of-russia", "slug: voice-of-russia-radio")
+        .replace("organization:voice-of-russia", "organization:voice-of-russia-radio")
+    )
+    await load_article(db, _copy_seed(tmp_path, renamed))
+    assert await db.organizations.find_one({"_id": "voice-of-russia"}) is None
+    assert await db.organizations.find_one({"_id": "voice-of-russia-radio"}) is not None
+
+
+async def test_one_bad_file_stops_the_whole_directory(db: Database, tmp_path: Path) -> None:
+    _copy_seed(tmp_path)
+    (tmp_path / "second-article.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    broken = SECOND_ANNOTATIONS.replace("spoke to reporters", "spoke to the press")
+    (tmp_path / "second-article.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(AnnotationError, match=re.escape("second-article.yaml")):
+        await load_directory(db, tmp_path)
+    assert all(not docs for docs in (await _snapshot(db)).values())
+
+
+async def test_articles_may_cite_each_other_whatever_their_order(
+    db: Database, tmp_path: Path
+) -> None:
+    _copy_seed(tmp_path)
+    # Sorts before the Magnitsky article, yet refers to its sanction.
+    (tmp_path / "a-second.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    (tmp_path / "a-second.yaml").write_text(
+        SECOND_ANNOTATIONS.replace("second-article.txt", "a-second.txt"), encoding="utf-8"
+    )
+    results = await load_directory(db, tmp_path)
+    assert [r.article for r in results] == ["second-article", "moscow-times-magnitsky-bill"]
+    statement = await db.statements.find_one({"_id": "kislyak-harm-ties"})
+    assert statement is not None
+    assert statement["about"] == [{"type": "Sanction", "slug": "magnitsky-act"}]
