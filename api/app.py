@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api.body_limit import BodySizeLimit
 from api.graphql_app import DossierGraphQL
 from api.lifespan import make_lifespan
+from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.settings import Settings
 from schema.schema import build_schema
+
+READY_PING_MS = 1000
 
 
 async def healthz(request: Request) -> Response:
@@ -22,13 +29,12 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """The database answers a ping within a bound."""
-    db = getattr(request.app.state, "db", None)
-    if db is None:
-        return JSONResponse({"status": "starting"}, status_code=503)
+    """The database is prepared and answers a ping within a bound."""
+    if not getattr(request.app.state, "database_ready", False):
+        return JSONResponse({"status": "database not ready"}, status_code=503)
     try:
-        await db.command("ping", maxTimeMS=1000)
-    except Exception:
+        await request.app.state.db.command("ping", maxTimeMS=READY_PING_MS)
+    except PyMongoError:
         return JSONResponse({"status": "database unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
@@ -38,18 +44,33 @@ def create_app(
 ) -> Starlette:
     """``command_listeners`` see every database command (tests and benchmarks count them)."""
     settings = settings or Settings()
+    metrics = Metrics()
     graphql = DossierGraphQL(
-        build_schema(introspection=settings.introspection),
+        build_schema(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
+        max_variables_bytes=settings.max_variables_bytes,
     )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics.endpoint, methods=["GET"]),
         ],
-        lifespan=make_lifespan(settings, command_listeners),
+        middleware=[
+            Middleware(RequestObserver, metrics=metrics),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+            ),
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+        ],
+        lifespan=make_lifespan(settings, [*command_listeners, DatabaseCommandTimer(metrics)]),
     )
     app.state.settings = settings
+    app.state.metrics = metrics
     return app

@@ -121,8 +121,9 @@ async def ensure_indexes(db: Database) -> None:
 async def open_database(
     settings: Settings, listeners: Sequence[CommandListener] = ()
 ) -> AsyncIterator[Database]:
-    """The configured database with its indexes, on ``MONGODB_URI`` or the embedded server,
-    closed (and the embedded server stopped) on exit."""
+    """The configured database, on ``MONGODB_URI`` or the embedded server, closed (and the
+    embedded server stopped) on exit. Connecting is lazy: a server that is down now is
+    simply not answering yet."""
     embedded: EmbeddedMongo | None = None
     uri = settings.mongodb_uri
     if uri is None:
@@ -134,9 +135,7 @@ async def open_database(
         logger.info("embedded SecantusDB on port %s, data in %s", embedded.port, embedded.storage)
     client = create_client(uri, settings, listeners)
     try:
-        db = client[settings.mongodb_database]
-        await ensure_indexes(db)
-        yield db
+        yield client[settings.mongodb_database]
     finally:
         await client.close()
         if embedded is not None:

@@ -13,10 +13,15 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.graphiql import graphiql_html
+from api.observability import request_id_of
 from schema.context import Context
 
 
 class DossierGraphQL(GraphQL[Context, None]):
+    def __init__(self, *args: Any, max_variables_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_variables_bytes = max_variables_bytes
+
     def parse_json(self, data: str | bytes) -> Any:
         """A 400, not a 500, for bodies that are not JSON text of an object or a batch."""
         try:
@@ -29,6 +34,9 @@ class DossierGraphQL(GraphQL[Context, None]):
             json.dumps(parsed, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise HTTPException(400, "The request body holds text that is not Unicode.") from None
+        variables = parsed.get("variables") if isinstance(parsed, dict) else None
+        if variables is not None and len(json.dumps(variables)) > self.max_variables_bytes:
+            raise HTTPException(413, f"Variables larger than {self.max_variables_bytes} bytes.")
         return parsed
 
     @property
@@ -38,7 +46,7 @@ class DossierGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        request_id = request_id_of(request.scope) or uuid.uuid4().hex
         return Context(
             request=request, response=response, db=request.app.state.db, request_id=request_id
         )

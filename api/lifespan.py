@@ -1,17 +1,48 @@
-"""Start-up and shut-down: the database (embedded or not), its indexes and the seed."""
+"""Start-up and shut-down: the database (embedded or not), its indexes and the seed.
+
+The server starts even when the database does not answer: it reports not ready
+(``/readyz`` 503, GraphQL ``SERVICE_UNAVAILABLE``) and keeps trying in the
+background, so it recovers without a restart when the database comes up.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
+from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
-from api.database import open_database
+from api.database import Database, ensure_indexes, open_database
 from api.settings import Settings
 from seed.loader import load_directory
+
+logger = logging.getLogger("dossier")
+
+
+async def prepare(db: Database, settings: Settings) -> None:
+    await ensure_indexes(db)
+    if settings.seed_on_start:
+        await load_directory(db)
+
+
+async def prepare_until_done(app: Starlette, db: Database, settings: Settings) -> None:
+    while True:
+        try:
+            await prepare(db, settings)
+        except PyMongoError as error:
+            logger.warning(
+                "database not ready (%s); retrying in %ss", error, settings.startup_retry_s
+            )
+            await asyncio.sleep(settings.startup_retry_s)
+        else:
+            app.state.database_ready = True
+            logger.info("database ready")
+            return
 
 
 def make_lifespan(
@@ -20,9 +51,16 @@ def make_lifespan(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_database(settings, listeners) as db:
-            if settings.seed_on_start:
-                await load_directory(db)
             app.state.db = db
-            yield
+            app.state.database_ready = False
+            preparing = asyncio.create_task(prepare_until_done(app, db, settings))
+            # Wait a little so a healthy start is ready at once; a slow one goes on behind.
+            await asyncio.wait({preparing}, timeout=settings.server_selection_timeout_ms / 1000 + 5)
+            try:
+                yield
+            finally:
+                preparing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await preparing
 
     return lifespan

@@ -22,8 +22,17 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     log_level: str = "info"
     graphiql: bool = True
+    cors_origins: list[str] = []  # e.g. CORS_ORIGINS='["https://newsroom.example"]'
     introspection: bool = True
-    server_selection_timeout_ms: int = 5000
+    server_selection_timeout_ms: int = 2000  # how long a request waits for a lost database
+    startup_retry_s: float = 2.0  # between attempts to prepare a database that was down
+    # What one request may ask for (each refused with a GraphQL error and a code).
+    max_query_depth: int = 10
+    max_aliases: int = 20
+    max_query_tokens: int = 2000
+    max_query_cost: int = 10_000
+    max_body_bytes: int = 100_000
+    max_variables_bytes: int = 20_000
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000

@@ -19,6 +19,7 @@ from schema.common.errors import (
     GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,
     INTERNAL_SERVER_ERROR,
+    QUERY_TOO_COMPLEX,
     SERVICE_UNAVAILABLE,
     TIMEOUT,
 )
@@ -29,6 +30,14 @@ logger = logging.getLogger("dossier.errors")
 # graphql-core's words for a variable whose value cannot be used (as opposed to a
 # document that misuses a variable, which is a validation error).
 _BAD_VARIABLE_VALUE = (" invalid value", " was not provided", " must not be null")
+
+
+# What Strawberry's depth and alias limiters and graphql-core's token limit say.
+_LIMIT_WORDS = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "Document contains more than",
+)
 
 
 def _is_bad_variable_value(error: GraphQLError) -> bool:
@@ -63,6 +72,8 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
         return error
     if _is_bad_variable_value(error):
         return _with_code(error, BAD_USER_INPUT)
+    if error.path is None and any(words in error.message for words in _LIMIT_WORDS):
+        return _with_code(error, QUERY_TOO_COMPLEX)
     if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
         return _with_code(error, str(original.extensions["code"]), original.message)
     if original is None:
@@ -88,8 +99,21 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
-            return
-        request_id = _request_id(self.execution_context.context)
-        result.errors = [classify(error, request_id) for error in result.errors]
+        context = self.execution_context
+        result = context.result
+        if result is not None and result.errors:
+            request_id = _request_id(context.context)
+            result.errors = [classify(error, request_id) for error in result.errors]
+        # What ran and how it ended, for the access log and the metrics (api.observability).
+        request = getattr(context.context, "request", None)
+        if request is not None:
+            try:
+                operation = context.operation_name
+            except RuntimeError:  # no operation of that name in the document
+                operation = None
+            request.state.operation = operation or "anonymous"
+            request.state.error_codes = (
+                [str((error.extensions or {}).get("code")) for error in (result.errors or [])]
+                if result is not None
+                else []
+            )

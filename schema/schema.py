@@ -8,12 +8,15 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
 
+from api.settings import Settings
 from schema.articles.queries import ArticleQueries
 from schema.errors import ErrorCodes
 from schema.events.queries import EventQueries
+from schema.limits import limit_extensions
 from schema.node.queries import NodeQueries
 from schema.organizations.queries import OrganizationQueries
 from schema.persons.queries import PersonQueries
+from schema.readiness import RequireReadyDatabase
 from schema.sanctions.queries import SanctionQueries
 from schema.search.queries import SearchQueries
 from schema.statements.queries import StatementQueries
@@ -35,8 +38,18 @@ class Query(
     pass
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [ErrorCodes]
-    if not introspection:
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        RequireReadyDatabase,
+        *limit_extensions(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_query_tokens,
+            max_cost=settings.max_query_cost,
+        ),
+    ]
+    if not settings.introspection:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(query=Query, extensions=extensions)

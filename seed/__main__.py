@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from api.database import open_database
+from api.database import ensure_indexes, open_database
 from api.settings import Settings
 from seed.loader import load_directory
 
@@ -14,6 +14,7 @@ async def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper())
     async with open_database(settings) as db:
+        await ensure_indexes(db)
         for result in await load_directory(db):
             print(f"{result.article}: {result.counts}")
 
