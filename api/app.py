@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.body_limit import BodySizeLimit
+from api.database import uninterrupted
 from api.graphql_app import DossierGraphQL
 from api.lifespan import make_lifespan
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
@@ -33,7 +34,7 @@ async def readyz(request: Request) -> Response:
     if not getattr(request.app.state, "database_ready", False):
         return JSONResponse({"status": "database not ready"}, status_code=503)
     try:
-        await request.app.state.db.command("ping", maxTimeMS=READY_PING_MS)
+        await uninterrupted(request.app.state.db.command("ping", maxTimeMS=READY_PING_MS))
     except PyMongoError:
         return JSONResponse({"status": "database unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})

@@ -115,11 +115,14 @@ class EmbeddedMongo:
             f"within {self.start_timeout_s:.0f}s"
         )
 
-    def stop(self, timeout_s: float = 10.0) -> None:
+    def stop(self, timeout_s: float = 10.0, *, crash: bool = False) -> None:
+        """Stop the server: cleanly, or (``crash``) with SIGKILL, as a failure would."""
         process, self._process = self._process, None
         if process is None:
             return
         if process.poll() is None:
+            if crash:
+                process.kill()
             process.terminate()
             try:
                 process.wait(timeout=timeout_s)

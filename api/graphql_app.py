@@ -35,7 +35,8 @@ class DossierGraphQL(GraphQL[Context, None]):
         except UnicodeEncodeError:
             raise HTTPException(400, "The request body holds text that is not Unicode.") from None
         variables = parsed.get("variables") if isinstance(parsed, dict) else None
-        if variables is not None and len(json.dumps(variables)) > self.max_variables_bytes:
+        size = len(json.dumps(variables, ensure_ascii=False).encode()) if variables else 0
+        if size > self.max_variables_bytes:
             raise HTTPException(413, f"Variables larger than {self.max_variables_bytes} bytes.")
         return parsed
 

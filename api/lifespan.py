@@ -32,13 +32,11 @@ async def prepare(db: Database, settings: Settings) -> None:
 
 async def prepare_until_done(app: Starlette, db: Database, settings: Settings) -> None:
     while True:
+        await asyncio.sleep(settings.startup_retry_s)
         try:
             await prepare(db, settings)
         except PyMongoError as error:
-            logger.warning(
-                "database not ready (%s); retrying in %ss", error, settings.startup_retry_s
-            )
-            await asyncio.sleep(settings.startup_retry_s)
+            logger.warning("database still not ready: %s", error)
         else:
             app.state.database_ready = True
             logger.info("database ready")
@@ -53,14 +51,19 @@ def make_lifespan(
         async with open_database(settings, listeners) as db:
             app.state.db = db
             app.state.database_ready = False
-            preparing = asyncio.create_task(prepare_until_done(app, db, settings))
-            # Wait a little so a healthy start is ready at once; a slow one goes on behind.
-            await asyncio.wait({preparing}, timeout=settings.server_selection_timeout_ms / 1000 + 5)
+            preparing: asyncio.Task[None] | None = None
+            try:
+                await prepare(db, settings)
+                app.state.database_ready = True
+            except PyMongoError as error:
+                logger.warning("database not ready at start (%s); serving anyway", error)
+                preparing = asyncio.create_task(prepare_until_done(app, db, settings))
             try:
                 yield
             finally:
-                preparing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await preparing
+                if preparing is not None:
+                    preparing.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await preparing
 
     return lifespan

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 
 from graphql import GraphQLError
-from pymongo.errors import ConnectionFailure, PyMongoError
+from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from strawberry.extensions import SchemaExtension
 
 from schema.common.errors import (
@@ -80,11 +80,14 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
         if error.message.startswith("Syntax Error"):
             return _with_code(error, GRAPHQL_PARSE_FAILED)
         return _with_code(error, GRAPHQL_VALIDATION_FAILED)
-    if isinstance(original, PyMongoError) and original.timeout:
+    unreachable = isinstance(original, ServerSelectionTimeoutError) or (
+        isinstance(original, ConnectionFailure) and not original.timeout
+    )
+    if isinstance(original, PyMongoError) and original.timeout and not unreachable:
         return _with_code(
             error, TIMEOUT, "The database did not answer in time.", requestId=request_id
         )
-    if isinstance(original, ConnectionFailure):
+    if unreachable:
         logger.warning("database unavailable (request %s): %s", request_id, original)
         return _with_code(
             error,

@@ -7,7 +7,7 @@ from typing import Generic, Self, TypeVar
 
 import strawberry
 
-from api.database import Database, Document
+from api.database import Database, Document, uninterrupted
 from schema.common.pagination import Page, Window, fetch_page
 from schema.common.types import PageInfo
 
@@ -64,6 +64,6 @@ class Connection(Generic[NodeT]):
         page = await fetch_page(db, collection, base, window)
 
         async def count() -> int:
-            return await db[collection].count_documents(base)
+            return await uninterrupted(db[collection].count_documents(base))
 
         return cls.from_page(page, convert, count)

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from strawberry.dataloader import DataLoader
 
-from api.database import Database, Document
+from api.database import Database, Document, find_all
 from schema.common.pagination import Page, Window, count_by, fetch_pages
 
 BY_NAME: dict[str, int] = {"sort.name": 1}
@@ -23,10 +23,8 @@ class DocumentBySlugLoader(DataLoader[str, Document | None]):
         self.db = db
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        found = {
-            doc["_id"]: doc
-            async for doc in self.db[self.collection].find({"_id": {"$in": list(slugs)}})
-        }
+        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}})
+        found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
 
 
@@ -45,7 +43,7 @@ class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
         wanted = set(keys)
         grouped: dict[str, list[Document]] = defaultdict(list)
         cursor = self.db[self.collection].find({self.field: {"$in": list(keys)}}).sort(self.sort)
-        async for doc in cursor:
+        for doc in await find_all(cursor):
             for value in _values(doc, self.field):
                 if value in wanted:
                     grouped[value].append(doc)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api.database import Database, Document
+from api.database import Database, Document, aggregate_all, find_all
 from schema.common.errors import UserInputError
 
 MAX_PAGE_SIZE = 100
@@ -148,7 +148,7 @@ class Page:
 
 async def fetch_page(db: Database, collection: str, base: Document, window: Window) -> Page:
     cursor = db[collection].find(window.match(base)).sort(window.sort()).limit(window.size + 1)
-    return window.page(await cursor.to_list())
+    return window.page(await find_all(cursor))
 
 
 async def fetch_pages(
@@ -193,7 +193,7 @@ async def union(
         {"$unionWith": {"coll": coll, "pipeline": pipeline}}
         for (coll, _), pipeline in zip(parts[1:], tagged[1:], strict=True)
     ]
-    return [(doc.pop(_BATCH_TAG), doc) async for doc in await db[parts[0][0]].aggregate(chained)]
+    return [(doc.pop(_BATCH_TAG), doc) for doc in await aggregate_all(db[parts[0][0]], chained)]
 
 
 async def count_by(
@@ -211,7 +211,7 @@ async def count_by(
         {"$match": wanted},
         {"$group": {"_id": f"${field}", "count": {"$sum": 1}}},
     ]
-    counts = {doc["_id"]: doc["count"] async for doc in await db[collection].aggregate(pipeline)}
+    counts = {doc["_id"]: doc["count"] for doc in await aggregate_all(db[collection], pipeline)}
     return {parent: counts.get(parent, 0) for parent in parents}
 
 

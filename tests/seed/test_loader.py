@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from pymongo import AsyncMongoClient
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
 
 from api.database import COLLECTIONS, Database, Document, ensure_indexes
 from seed import ARTICLES_DIR
@@ -238,3 +247,54 @@ async def test_articles_may_cite_each_other_whatever_their_order(
     statement = await db.statements.find_one({"_id": "kislyak-harm-ties"})
     assert statement is not None
     assert statement["about"] == [{"type": "Sanction", "slug": "magnitsky-act"}]
+
+
+class _WriteCounter(CommandListener):
+    """Sets ``reached`` once the driver has started ``limit`` write commands."""
+
+    def __init__(self, limit: int) -> None:
+        self.writes = 0
+        self.limit = limit
+        self.reached = asyncio.Event()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name in {"insert", "update", "delete"}:
+            self.writes += 1
+            if self.writes >= self.limit:
+                self.reached.set()
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+@pytest.mark.parametrize("writes_before_interrupt", [1, 3, 5])
+async def test_an_interrupted_load_leaves_nothing_and_a_rerun_equals_a_clean_one(
+    mongo_uri: str, db: Database, writes_before_interrupt: int
+) -> None:
+    await ensure_indexes(db)
+    await load_directory(db)
+    clean = await _snapshot(db)
+    for name in COLLECTIONS:
+        await db[name].delete_many({})
+
+    counter = _WriteCounter(writes_before_interrupt)
+    client: AsyncMongoClient[Document] = AsyncMongoClient(mongo_uri, event_listeners=[counter])
+    try:
+        target = client[db.name]
+        loading = asyncio.create_task(load_directory(target))
+        reached = asyncio.create_task(counter.reached.wait())
+        await asyncio.wait({loading, reached}, return_when=asyncio.FIRST_COMPLETED)
+        reached.cancel()
+        loading.cancel()  # as a killed process would: mid-transaction
+        with contextlib.suppress(asyncio.CancelledError):
+            await loading
+        interrupted = await _snapshot(db)
+        # The article's transaction either committed whole or left nothing behind.
+        assert interrupted in ({name: [] for name in COLLECTIONS}, clean)
+        await load_directory(target)
+        assert await _snapshot(db) == clean
+    finally:
+        await client.close()

@@ -1,0 +1,99 @@
+"""The database going away, for real: a SecantusDB process stopped and started again."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.app import create_app
+from api.embedded import EmbeddedMongo, free_port
+from api.settings import Settings
+from tests.conftest import data, error_codes, graphql
+
+COUNTS = "{ persons { totalCount } events { totalCount } statements { totalCount } }"
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            yield http
+
+
+def _settings(port: int, tmp_path: Path) -> Settings:
+    return Settings(
+        mongodb_uri=f"mongodb://127.0.0.1:{port}/?directConnection=true",
+        mongodb_database="outage",
+        data_dir=tmp_path,
+        server_selection_timeout_ms=400,
+        startup_retry_s=0.2,
+    )
+
+
+async def _eventually(http: httpx.AsyncClient, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while (await http.get("/readyz")).status_code != 200:
+        assert time.monotonic() < deadline, "never became ready"
+        await asyncio.sleep(0.2)
+
+
+async def test_starts_without_the_database_and_recovers_when_it_comes(tmp_path: Path) -> None:
+    port = free_port()
+    async with serving(_settings(port, tmp_path)) as http:
+        assert (await http.get("/healthz")).status_code == 200
+        assert (await http.get("/readyz")).status_code == 503
+        started = time.monotonic()
+        body = await graphql(http, COUNTS)
+        assert error_codes(body) == ["SERVICE_UNAVAILABLE"]
+        assert time.monotonic() - started < 1.0, "not ready must fail fast"
+
+        server = EmbeddedMongo(tmp_path / "db", port=port)
+        await asyncio.to_thread(server.start)
+        try:
+            await _eventually(http)
+            counts = await data(http, COUNTS)
+            assert counts["persons"]["totalCount"] >= 4
+        finally:
+            await asyncio.to_thread(server.stop)
+
+
+async def test_the_database_dying_mid_traffic_and_coming_back(tmp_path: Path) -> None:
+    port = free_port()
+    server = EmbeddedMongo(tmp_path / "db", port=port)
+    await asyncio.to_thread(server.start)
+    try:
+        async with serving(_settings(port, tmp_path)) as http:
+            before = await data(http, COUNTS)
+
+            async def one() -> httpx.Response:
+                return await http.post("/graphql", json={"query": COUNTS})
+
+            in_flight = [asyncio.create_task(one()) for _ in range(20)]
+            await asyncio.sleep(0)
+            await asyncio.to_thread(server.stop, crash=True)
+            responses = await asyncio.gather(*in_flight)
+            for response in responses:
+                assert response.status_code == 200
+                body: dict[str, Any] = response.json()
+                assert set(error_codes(body)) <= {"SERVICE_UNAVAILABLE", "TIMEOUT"}
+                assert "pymongo" not in response.text
+                assert "Traceback" not in response.text
+
+            down = await graphql(http, COUNTS)
+            assert error_codes(down)
+            assert set(error_codes(down)) <= {"SERVICE_UNAVAILABLE"}
+            assert (await http.get("/readyz")).status_code == 503
+
+            await asyncio.to_thread(server.start)  # same port, same data directory
+            await _eventually(http)
+            assert await data(http, COUNTS) == before  # nothing lost
+    finally:
+        await asyncio.to_thread(server.stop)
