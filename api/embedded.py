@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -42,11 +43,13 @@ class EmbeddedMongo:
         host: str = "127.0.0.1",
         port: int | None = None,
         start_timeout_s: float = 30.0,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.storage = storage
         self.host = host
         self.port = port or free_port(host)
         self.start_timeout_s = start_timeout_s
+        self.extra_args = tuple(extra_args)
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -81,6 +84,7 @@ class EmbeddedMongo:
             storage,
             "--log-level",
             "WARNING",
+            *self.extra_args,
         ]
         # A file, not a pipe: an unread pipe would block the server once full.
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process

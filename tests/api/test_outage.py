@@ -97,3 +97,33 @@ async def test_the_database_dying_mid_traffic_and_coming_back(tmp_path: Path) ->
             assert await data(http, COUNTS) == before  # nothing lost
     finally:
         await asyncio.to_thread(server.stop)
+
+
+async def test_a_slow_database_call_times_out_and_others_go_on(tmp_path: Path) -> None:
+    # failCommand is a test-only command, as in mongod; it blocks the next find for 3 s.
+    server = EmbeddedMongo(":memory:", extra_args=["--enable-test-commands"])
+    await asyncio.to_thread(server.start)
+    try:
+        settings = _settings(server.port, tmp_path).model_copy(update={"database_timeout_ms": 500})
+        async with serving(settings) as http:
+            app_db = http._transport.app.state.db  # type: ignore[attr-defined]
+            await app_db.client.admin.command(
+                {
+                    "configureFailPoint": "failCommand",
+                    "mode": {"times": 1},
+                    "data": {
+                        "failCommands": ["find"],
+                        "blockConnection": True,
+                        "blockTimeMS": 3000,
+                    },
+                }
+            )
+            started = time.monotonic()
+            slow = await graphql(http, '{ person(slug: "sergei-kislyak") { name } }')
+            assert error_codes(slow) == ["TIMEOUT"]
+            assert time.monotonic() - started < 2.5
+            assert "pymongo" not in str(slow)
+            fine = await data(http, '{ person(slug: "sergei-kislyak") { name } }')
+            assert fine == {"person": {"name": "Sergei Kislyak"}}
+    finally:
+        await asyncio.to_thread(server.stop)
