@@ -10,11 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from api.app import create_app
 from api.embedded import EmbeddedMongo, free_port
 from api.settings import Settings
 from tests.conftest import data, error_codes, graphql
+
+# When a server is killed mid-request, pymongo can drop a socket without closing it; the
+# ResourceWarning that follows is the driver's housekeeping, not this code's.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 COUNTS = "{ persons { totalCount } events { totalCount } statements { totalCount } }"
 
