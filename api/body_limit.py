@@ -22,7 +22,12 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and not declared.isdigit():
+            await PlainTextResponse("Invalid Content-Length.", status_code=400)(
+                scope, receive, send
+            )
+            return
+        if declared is not None and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
         received = 0

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.types import QueryParams
 
 from api.graphiql import graphiql_html
 from api.observability import request_id_of
@@ -26,7 +27,7 @@ class DossierGraphQL(GraphQL[Context, None]):
         """A 400, not a 500, for bodies that are not JSON text of an object or a batch."""
         try:
             parsed = self.decode_json(data)
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        except (ValueError, RecursionError):  # also UnicodeDecodeError; deep nesting
             raise HTTPException(400, "The request body is not valid JSON.") from None
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
@@ -43,6 +44,12 @@ class DossierGraphQL(GraphQL[Context, None]):
     @property
     def graphql_ide_html(self) -> str:
         return graphiql_html()
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        variables = params.get("variables")
+        if isinstance(variables, str) and len(variables.encode()) > self.max_variables_bytes:
+            raise HTTPException(413, f"Variables larger than {self.max_variables_bytes} bytes.")
+        return super().parse_query_params(params)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -35,8 +35,8 @@ async def prepare_until_done(app: Starlette, db: Database, settings: Settings) -
         await asyncio.sleep(settings.startup_retry_s)
         try:
             await prepare(db, settings)
-        except PyMongoError as error:
-            logger.warning("database still not ready: %s", error)
+        except Exception:  # keep serving and trying, whatever failed
+            logger.exception("database still not ready")
         else:
             app.state.database_ready = True
             logger.info("database ready")

@@ -24,10 +24,15 @@ access_log = logging.getLogger("dossier.access")
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+MAX_OPERATION_LABELS = 200  # clients name operations: bound the label set
+OPERATION_LABEL_LENGTH = 64
+
+
 class Metrics:
     """One registry per app, so apps built side by side (tests) do not collide."""
 
     def __init__(self) -> None:
+        self.operations: set[str] = set()
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "dossier_requests",
@@ -55,6 +60,14 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+
+    def operation_label(self, operation: str) -> str:
+        """The first operation names seen, as given; later new ones as "other"."""
+        operation = operation[:OPERATION_LABEL_LENGTH]
+        if operation in self.operations or len(self.operations) < MAX_OPERATION_LABELS:
+            self.operations.add(operation)
+            return operation
+        return "other"
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -119,10 +132,15 @@ class RequestObserver:
         path = scope.get("path", "")
         operation = state.get("operation") or ("-" if path != "/graphql" else "none")
         codes: list[str] = state.get("error_codes", [])
-        outcome = "ok" if status < 400 and not codes else ("error" if status < 500 else "fault")
+        server_side = {"INTERNAL_SERVER_ERROR", "TIMEOUT", "SERVICE_UNAVAILABLE"}
+        if status >= 500 or server_side & set(codes):
+            outcome = "fault"
+        else:
+            outcome = "error" if status >= 400 or codes else "ok"
         if path == "/graphql":
-            self.metrics.requests.labels(operation, outcome).inc()
-            self.metrics.latency.labels(operation).observe(seconds)
+            label = self.metrics.operation_label(operation)
+            self.metrics.requests.labels(label, outcome).inc()
+            self.metrics.latency.labels(label).observe(seconds)
             for code in codes:
                 self.metrics.errors.labels(code).inc()
         client = scope.get("client")
@@ -132,7 +150,7 @@ class RequestObserver:
             "path": path,
             "status": status,
             "duration_ms": round(seconds * 1000, 2),
-            "operation": operation,
+            "operation": operation[:OPERATION_LABEL_LENGTH],
             "outcome": outcome,
             "error_codes": codes,
             "client": client[0] if client else None,

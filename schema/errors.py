@@ -84,6 +84,7 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
         isinstance(original, ConnectionFailure) and not original.timeout
     )
     if isinstance(original, PyMongoError) and original.timeout and not unreachable:
+        logger.warning("database timeout (request %s) at %s: %s", request_id, error.path, original)
         return _with_code(
             error, TIMEOUT, "The database did not answer in time.", requestId=request_id
         )

@@ -119,6 +119,21 @@ def query_cost(
     return total
 
 
+def _variables(
+    operation: OperationDefinitionNode, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The values the operation will run with: those given, else the declared defaults."""
+    values: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        default = definition.default_value
+        if isinstance(default, IntValueNode):
+            values[definition.variable.name.value] = int(default.value)
+        elif isinstance(default, ListValueNode):
+            values[definition.variable.name.value] = list(default.values)
+    values.update(given or {})
+    return values
+
+
 class QueryCostLimiter(SchemaExtension):
     """Refuses, before execution, an operation whose cost exceeds ``max_cost``."""
 
@@ -143,9 +158,11 @@ class QueryCostLimiter(SchemaExtension):
                     or (d.name and d.name.value == context.operation_name)
                 )
             ]
-            variables = context.variables or {}
             cost = max(
-                (query_cost(op.selection_set, fragments, variables) for op in operations),
+                (
+                    query_cost(op.selection_set, fragments, _variables(op, context.variables))
+                    for op in operations
+                ),
                 default=0,
             )
             if cost > self.max_cost:

@@ -41,10 +41,13 @@ from schema.search.keys import (
 MAX_RESULTS = 50
 DEFAULT_RESULTS = 10
 MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 12
+MAX_WORD_LENGTH = 40
 CANDIDATES_PER_PROBE = 50
 PROBED_WORDS = 3
 WORD_MATCH = 0.75  # a query word "matches" a text word at this similarity or above
 NAME_FILTER_COVERAGE = 0.5
+NAME_FILTER_CANDIDATES = 500  # a filter wants every match, not the best few: a larger bound
 MIN_SCORE = 0.5
 
 COLLECTIONS = (PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS, ARTICLES)
@@ -89,9 +92,16 @@ def parse_query(query: str, argument: str = "query") -> Query:
             f"`{argument}` may be at most {MAX_QUERY_LENGTH} characters, got {len(query)}.",
             argument=argument,
         )
-    words = tuple(latin(query).split())
+    words = tuple(dict.fromkeys(latin(query).split()))
     if not fold(query) or not words:
         raise UserInputError(f"`{argument}` must contain a letter or a digit.", argument=argument)
+    # Folding can expand characters (NFKD: "㍿" is four letters): bound what is scored.
+    if len(words) > MAX_QUERY_WORDS or max(len(word) for word in words) > MAX_WORD_LENGTH:
+        raise UserInputError(
+            f"`{argument}` may hold at most {MAX_QUERY_WORDS} distinct words of at most "
+            f"{MAX_WORD_LENGTH} letters.",
+            argument=argument,
+        )
     typed = tuple(sorted(fold(query).split()))
     return Query(forms=frozenset(name_forms(query)), words=words, typed=typed)
 
@@ -176,8 +186,9 @@ def match_text(query: Query, item: Searchable) -> Match | None:
     positions: list[int] = []
     for query_word in query.words:
         similarity, position = max(
-            (word_similarity(query_word, word), index) for index, word in enumerate(words)
+            ((word_similarity(query_word, word), -index) for index, word in enumerate(words))
         )
+        position = -position  # the first of equally good words
         if similarity >= WORD_MATCH:
             positions.append(position)
         elif query_word in item.context:
@@ -201,11 +212,11 @@ def best_match(query: Query, collection: str, doc: Document) -> Match | None:
 
 
 async def candidates(
-    db: Database, query: Query, collections: Sequence[str]
+    db: Database, query: Query, collections: Sequence[str], per_probe: int = CANDIDATES_PER_PROBE
 ) -> dict[tuple[str, str], Document]:
     """Every candidate of every collection, fetched by index in one command."""
     parts: list[tuple[str, list[Document]]] = [
-        (collection, [{"$match": probe}, {"$limit": CANDIDATES_PER_PROBE}])
+        (collection, [{"$match": probe}, {"$limit": per_probe}])
         for collection in collections
         for probe in probes(query)
     ]
@@ -231,6 +242,8 @@ async def ids_matching_name(db: Database, collection: str, name: str) -> list[st
     query = parse_query(name, argument="name")
     return sorted(
         doc["_id"]
-        for (_, _), doc in (await candidates(db, query, [collection])).items()
+        for (_, _), doc in (
+            await candidates(db, query, [collection], per_probe=NAME_FILTER_CANDIDATES)
+        ).items()
         if any(match.names_it for match in matches(query, collection, doc))
     )

@@ -121,3 +121,30 @@ async def test_oversize_variables_get_413(client: httpx.AsyncClient) -> None:
 async def test_batches_are_refused(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json=[{"query": "{ articles { totalCount } }"}] * 2)
     assert response.status_code == 400
+
+
+async def test_default_variable_values_count_towards_the_cost(client: httpx.AsyncClient) -> None:
+    query = """query($n: Int = 100) { persons(first: $n) { nodes {
+        statements(first: $n) { nodes { about { ... on Person {
+          statements(first: $n) { totalCount } } } } } } } }"""
+    body = await graphql(client, query)
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+
+
+async def test_get_variables_are_limited_too(client: httpx.AsyncClient) -> None:
+    variables = '{"s": "' + "x" * 30_000 + '"}'
+    response = await client.get(
+        "/graphql",
+        params={
+            "query": "query($s: String!) { person(slug: $s) { name } }",
+            "variables": variables,
+        },
+    )
+    assert response.status_code == 413
+
+
+async def test_deeply_nested_json_is_a_client_error(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", content="[" * 5000 + "]" * 5000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400

@@ -121,3 +121,25 @@ async def test_a_newly_loaded_entity_is_searchable(
     for spelling in ("Prigozhin", "Evgeny Prigojin", "Пригожин"):
         hits = (await data(client, SEARCH, {"q": spelling}))["search"]
         assert hits[0]["node"] == {"__typename": "Person", "slug": "yevgeny-prigozhin"}, spelling
+
+
+async def test_a_query_that_folds_into_many_words_is_bounded(client: httpx.AsyncClient) -> None:
+    # "㍿" folds to a twelve-letter word: repeated, it is one word to score...
+    answered = await graphql(client, SEARCH, {"q": "㍿ " * 94 + "magnitsky"})
+    assert answered["data"]["search"][0]["node"]["slug"] == "sergei-magnitsky"
+    # ...and many different ones are more words than a query may hold.
+    squares = " ".join(chr(0x3300 + i) for i in range(40))
+    refused = await graphql(client, SEARCH, {"q": squares})
+    assert error_codes(refused) == ["BAD_USER_INPUT"]
+
+
+async def test_operation_names_cannot_grow_the_metrics_without_bound(
+    client: httpx.AsyncClient,
+) -> None:
+    for n in range(260):
+        await client.post(
+            "/graphql", json={"query": f"query Op{n} {{ articles {{ totalCount }} }}"}
+        )
+    text = (await client.get("/metrics")).text
+    assert 'operation="other"' in text
+    assert text.count("dossier_requests_total{") <= 201
