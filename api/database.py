@@ -46,9 +46,9 @@ def _by_date(*prefix: str) -> list[IndexModel]:
     return [IndexModel(lead + _DATE_ASC), IndexModel(lead + _DATE_DESC)]
 
 
-def _search() -> list[IndexModel]:
+def _search(*keys: str) -> list[IndexModel]:
     """The keys search and the name filters look candidates up by (schema.search.keys)."""
-    return [IndexModel([(f"search.{key}", ASCENDING)]) for key in ("names", "tokens", "keys")]
+    return [IndexModel([(f"search.{key}", ASCENDING)]) for key in keys or ("names", "keys")]
 
 
 def _by_name(*prefix: str) -> list[IndexModel]:
@@ -79,7 +79,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         *_by_date("citations.article"),
     ],
     STATEMENTS: [
-        *_search(),
+        *_search("keys"),  # statements have no names
         *_by_date(),
         *_by_date("speaker.slug"),
         *_by_date("about.slug"),

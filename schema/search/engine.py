@@ -115,12 +115,11 @@ def result_limit(first: int | None) -> int:
     return limit
 
 
-def probes(query: Query) -> list[Document]:
-    """Index lookups that find every document the query can score well on."""
-    found: list[Document] = [
-        {"search.names": {"$in": sorted(query.forms)}},
-        {"search.keys": full_key(query.latin)},
-    ]
+def probes(query: Query, collection: str) -> list[Document]:
+    """Index lookups that find every document of ``collection`` the query can score well on."""
+    found: list[Document] = [{"search.keys": full_key(query.latin)}]
+    if collection != STATEMENTS:  # statements have texts, not names
+        found.append({"search.names": {"$in": sorted(query.forms)}})
     longest = sorted(set(query.words), key=lambda word: (-len(word), word))[:PROBED_WORDS]
     for word in longest:
         key = skeleton(word)
@@ -218,12 +217,11 @@ async def candidates(
     parts: list[tuple[str, list[Document]]] = [
         (collection, [{"$match": probe}, {"$limit": per_probe}])
         for collection in collections
-        for probe in probes(query)
+        for probe in probes(query, collection)
     ]
-    per_collection = len(parts) // max(len(collections), 1)
     found: dict[tuple[str, str], Document] = {}
     for index, doc in await union(db, parts):
-        found.setdefault((collections[index // per_collection], doc["_id"]), doc)
+        found.setdefault((parts[index][0], doc["_id"]), doc)
     return found
 
 

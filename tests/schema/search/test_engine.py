@@ -97,7 +97,7 @@ async def test_every_probe_is_a_bounded_index_scan(db: Database, query: str) -> 
     await ensure_indexes(db)
     await load_directory(db)
     for collection in COLLECTIONS:
-        for probe in probes(parse_query(query)):
+        for probe in probes(parse_query(query), collection):
             explained = await db[collection].find(probe).limit(CANDIDATES_PER_PROBE).explain()
             stages = _stages(explained["queryPlanner"]["winningPlan"])
             names = [name for name, _ in stages]
