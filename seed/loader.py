@@ -431,9 +431,8 @@ async def load_articles(db: Database, paths: Sequence[Path]) -> list[LoadResult]
     return await load_prepared(db, [prepare(path) for path in paths])
 
 
-async def load_prepared(db: Database, prepared: Sequence[PreparedArticle]) -> list[LoadResult]:
-    """Check every article before writing any, so one bad file stops the whole load and
-    articles may refer to each other's entities whatever order their files sort in."""
+async def _check_batch(db: Database, prepared: Sequence[PreparedArticle]) -> None:
+    """References may point into any article of the batch, or to what is stored."""
     defined = {
         (collection, doc["_id"])
         for article in prepared
@@ -442,6 +441,12 @@ async def load_prepared(db: Database, prepared: Sequence[PreparedArticle]) -> li
     }
     for article in prepared:
         await _check_references(db, article.documents, article.refs - defined, article.name)
+
+
+async def load_prepared(db: Database, prepared: Sequence[PreparedArticle]) -> list[LoadResult]:
+    """Check every article before writing any, so one bad file stops the whole load and
+    articles may refer to each other's entities whatever order their files sort in."""
+    await _check_batch(db, prepared)
     return [
         await _write_article(db, article.annotations, article.documents) for article in prepared
     ]
@@ -486,14 +491,7 @@ async def load_new_articles(db: Database, prepared: Sequence[PreparedArticle]) -
     slugs = [article.annotations.article.slug for article in prepared]
     if await db[ARTICLES].count_documents({"_id": {"$in": slugs}}):
         raise AnnotationError("load_new_articles takes articles not loaded before")
-    defined = {
-        (collection, doc["_id"])
-        for article in prepared
-        for collection, docs in article.documents.items()
-        for doc in docs
-    }
-    for article in prepared:
-        await _check_references(db, article.documents, article.refs - defined, article.name)
+    await _check_batch(db, prepared)
     for collection in COLLECTIONS:
         incoming = [
             (article.annotations.article.slug, doc)
