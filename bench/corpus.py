@@ -18,10 +18,11 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import get_args
 
 from api.database import COLLECTIONS, Database, ensure_indexes, open_database
 from api.settings import Settings
-from seed.annotations import Annotations
+from seed.annotations import Annotations, EventKind, OrganizationKind, Precision
 from seed.loader import PreparedArticle, load_new_articles, prepare_text
 
 
@@ -92,19 +93,9 @@ _CYRILLIC = {
     "bo": "бо",
     "ris": "рис",
 }
-_PRECISIONS = ["DAY", "MONTH", "YEAR", "UNKNOWN"]
-_EVENT_KINDS = [
-    "ARREST",
-    "DEATH",
-    "INVESTIGATION",
-    "LEGAL_PROCEEDING",
-    "LEGISLATION",
-    "SANCTION",
-    "STATEMENT",
-    "DIPLOMATIC",
-    "OTHER",
-]
-_ORG_KINDS = ["STATE", "GOVERNMENT_BODY", "LEGISLATURE", "LAW_ENFORCEMENT", "MEDIA", "OTHER"]
+_PRECISIONS = [precision.value for precision in Precision]
+_EVENT_KINDS = list(get_args(EventKind))
+_ORG_KINDS = list(get_args(OrganizationKind))
 
 
 def _word(rng: random.Random, parts: int) -> list[str]:
