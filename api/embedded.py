@@ -127,7 +127,8 @@ class EmbeddedMongo:
         if process.poll() is None:
             if crash:
                 process.kill()
-            process.terminate()
+            else:
+                process.terminate()
             try:
                 process.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:

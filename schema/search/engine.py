@@ -30,12 +30,12 @@ from schema.common.errors import UserInputError
 from schema.common.pagination import union
 from schema.search.keys import (
     MIN_FUZZY_WORD,
-    deletions,
     fold,
     full_key,
     latin,
     name_forms,
     skeleton,
+    word_keys,
 )
 
 MAX_RESULTS = 50
@@ -121,12 +121,8 @@ def probes(query: Query, collection: str) -> list[Document]:
     if collection != STATEMENTS:  # statements have texts, not names
         found.append({"search.names": {"$in": sorted(query.forms)}})
     longest = sorted(set(query.words), key=lambda word: (-len(word), word))[:PROBED_WORDS]
-    for word in longest:
-        key = skeleton(word)
-        keys = {f"w:{key}"}
-        if len(word) >= MIN_FUZZY_WORD:
-            keys |= {f"d:{variant}" for variant in deletions(key) | {key} if len(variant) >= 2}
-        found.append({"search.keys": {"$in": sorted(keys)}})
+    # A query word's own keys, fuzzy ones included, find the names stored with them.
+    found += [{"search.keys": {"$in": sorted(word_keys(word, fuzzy=True))}} for word in longest]
     return found
 
 
