@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -323,7 +324,15 @@ def markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def start_server(port: int, data_dir: Path, log: Any) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int,
+    data_dir: Path,
+    log: Any,
+    *,
+    module: str = "api",
+    environment: Mapping[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """``python -m <module>`` on ``port``, configured as a user would, ``environment`` last."""
     env = {
         **os.environ,  # MONGODB_URI, when set, passes through
         "HOST": HOST,
@@ -333,10 +342,11 @@ def start_server(port: int, data_dir: Path, log: Any) -> subprocess.Popen[bytes]
         "LOG_LEVEL": "warning",
         "GRAPHIQL": "false",
         "PYTHONUNBUFFERED": "1",
+        **(environment or {}),
     }
     # Own session: a Ctrl-C reaches only this script, which then stops the server in order.
     return subprocess.Popen(
-        [sys.executable, "-m", "api"],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

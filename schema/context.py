@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.database import Database
+from schema.common.projection import Reads
 from schema.loaders import Loaders
 
 
@@ -20,11 +21,13 @@ class Context:
     response: Response | WebSocket | None
     db: Database
     request_id: str
+    reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reads = Reads()
         # Fresh per request: a loader's cache must never outlive the request it serves.
-        self.loaders = Loaders(self.db)
+        self.loaders = Loaders(self.db, self.reads)
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

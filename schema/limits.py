@@ -26,6 +26,7 @@ from graphql import (
     VariableNode,
 )
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
@@ -178,10 +179,18 @@ class QueryCostLimiter(SchemaExtension):
 def limit_extensions(
     *, max_depth: int, max_aliases: int, max_tokens: int, max_cost: int
 ) -> list[Callable[[], SchemaExtension]]:
-    """Factories, so that every request gets its own extension instances."""
+    """Factories, so that every request gets its own extension instances.
+
+    The depth and alias rules are built once: each limiter makes a new rule class when
+    constructed, and fresh classes on every request would make every validation a miss
+    in the validation cache (whose key holds the rules).
+    """
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     return [
         functools.partial(MaxTokensLimiter, max_token_count=max_tokens),
-        functools.partial(QueryDepthLimiter, max_depth=max_depth),
-        functools.partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        functools.partial(AddValidationRules, rules),
         functools.partial(QueryCostLimiter, max_cost=max_cost),
     ]

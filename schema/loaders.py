@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Generic, TypeVar, overload
+
 from api.database import Database
 from schema.articles.loaders import ArticleBySlugLoader
+from schema.common.projection import Reads
 from schema.events.loaders import (
     EventBySlugLoader,
     EventCountByParticipantLoader,
@@ -29,27 +33,53 @@ from schema.statements.loaders import (
     StatementsBySubjectLoader,
 )
 
+LoaderT = TypeVar("LoaderT")
+
+
+class _Lazy(Generic[LoaderT]):
+    """A loader made on first use: most requests touch two or three of them."""
+
+    def __init__(self, loader: Callable[[Database, Reads], LoaderT]) -> None:
+        self.loader = loader
+
+    def __set_name__(self, owner: type[Loaders], name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, loaders: None, owner: type[Loaders]) -> _Lazy[LoaderT]: ...
+    @overload
+    def __get__(self, loaders: Loaders, owner: type[Loaders]) -> LoaderT: ...
+    def __get__(self, loaders: Loaders | None, owner: type[Loaders]) -> LoaderT | _Lazy[LoaderT]:
+        if loaders is None:
+            return self
+        made = self.loader(loaders.db, loaders.reads)
+        loaders.__dict__[self.name] = made  # later lookups find the instance attribute
+        return made
+
 
 class Loaders:
-    def __init__(self, db: Database) -> None:
-        self.article_by_slug = ArticleBySlugLoader(db)
-        self.person_by_slug = PersonBySlugLoader(db)
-        self.persons_by_article = PersonsByArticleLoader(db)
-        self.organization_by_slug = OrganizationBySlugLoader(db)
-        self.organizations_by_article = OrganizationsByArticleLoader(db)
-        self.event_by_slug = EventBySlugLoader(db)
-        self.events_by_article = EventsByArticleLoader(db)
-        self.events_by_participant = EventsByParticipantLoader(db)
-        self.event_count_by_participant = EventCountByParticipantLoader(db)
-        self.statement_by_slug = StatementBySlugLoader(db)
-        self.statements_by_article = StatementsByArticleLoader(db)
-        self.statements_by_speaker = StatementsBySpeakerLoader(db)
-        self.statement_count_by_speaker = StatementCountBySpeakerLoader(db)
-        self.statements_by_subject = StatementsBySubjectLoader(db)
-        self.sanction_by_slug = SanctionBySlugLoader(db)
-        self.sanctions_by_article = SanctionsByArticleLoader(db)
-        self.sanctions_by_authority = SanctionsByAuthorityLoader(db)
-        self.sanction_count_by_authority = SanctionCountByAuthorityLoader(db)
-        self.sanctions_by_target = SanctionsByTargetLoader(db)
-        self.sanction_count_by_target = SanctionCountByTargetLoader(db)
-        self.sanctions_by_in_response_to = SanctionsByInResponseToLoader(db)
+    def __init__(self, db: Database, reads: Reads) -> None:
+        self.db = db
+        self.reads = reads
+
+    article_by_slug = _Lazy(ArticleBySlugLoader)
+    person_by_slug = _Lazy(PersonBySlugLoader)
+    persons_by_article = _Lazy(PersonsByArticleLoader)
+    organization_by_slug = _Lazy(OrganizationBySlugLoader)
+    organizations_by_article = _Lazy(OrganizationsByArticleLoader)
+    event_by_slug = _Lazy(EventBySlugLoader)
+    events_by_article = _Lazy(EventsByArticleLoader)
+    events_by_participant = _Lazy(EventsByParticipantLoader)
+    event_count_by_participant = _Lazy(EventCountByParticipantLoader)
+    statement_by_slug = _Lazy(StatementBySlugLoader)
+    statements_by_article = _Lazy(StatementsByArticleLoader)
+    statements_by_speaker = _Lazy(StatementsBySpeakerLoader)
+    statement_count_by_speaker = _Lazy(StatementCountBySpeakerLoader)
+    statements_by_subject = _Lazy(StatementsBySubjectLoader)
+    sanction_by_slug = _Lazy(SanctionBySlugLoader)
+    sanctions_by_article = _Lazy(SanctionsByArticleLoader)
+    sanctions_by_authority = _Lazy(SanctionsByAuthorityLoader)
+    sanction_count_by_authority = _Lazy(SanctionCountByAuthorityLoader)
+    sanctions_by_target = _Lazy(SanctionsByTargetLoader)
+    sanction_count_by_target = _Lazy(SanctionCountByTargetLoader)
+    sanctions_by_in_response_to = _Lazy(SanctionsByInResponseToLoader)

@@ -12,6 +12,8 @@ from strawberry.types import ExecutionContext
 
 from api.settings import Settings
 from schema.articles.queries import ArticleQueries
+from schema.caching import cache_extensions
+from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes
 from schema.events.queries import EventQueries
 from schema.limits import limit_extensions
@@ -50,8 +52,10 @@ class DossierSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        *cache_extensions(),
         ErrorCodes,
         RequireReadyDatabase,
+        ProjectSelectedFields,
         *limit_extensions(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,

@@ -32,4 +32,4 @@ class ArticleQueries:
         before: Before = None,
     ) -> ArticleConnection:
         window = Window.parse(BY_SLUG, first, after, last, before)
-        return await ArticleConnection.find(info.context.db, ARTICLES, {}, window, Article.from_doc)
+        return await ArticleConnection.find(info, ARTICLES, {}, window, Article.from_doc)

@@ -48,7 +48,7 @@ class Article(Node):
             publisher=doc["publisher"],
             url=doc.get("url"),
             published_on=FuzzyDate.maybe(doc.get("publishedOn")),
-            body=doc["body"],
+            body=doc.get("body", ""),  # left in the database when no `body` is selected
             language=doc.get("language"),
             photo=Photo(caption=photo["caption"], credit=photo.get("credit")) if photo else None,
         )

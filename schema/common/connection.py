@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import strawberry
 
-from api.database import Database, Document, uninterrupted
+from api.database import Document, uninterrupted
 from schema.common.pagination import Page, Window, fetch_page
 from schema.common.types import PageInfo
+
+if TYPE_CHECKING:
+    from schema.context import Info
 
 NodeT = TypeVar("NodeT")
 
@@ -54,14 +57,15 @@ class Connection(Generic[NodeT]):
     @classmethod
     async def find(
         cls,
-        db: Database,
+        info: Info,
         collection: str,
         base: Document,
         window: Window,
         convert: Callable[[Document], NodeT],
     ) -> Self:
         """A top-level connection: one page query now, the count only if asked for."""
-        page = await fetch_page(db, collection, base, window)
+        db = info.context.db
+        page = await fetch_page(db, collection, base, window, info.context.reads.projection)
 
         async def count() -> int:
             return await uninterrupted(db[collection].count_documents(base))

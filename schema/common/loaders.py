@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from api.database import Database, Document, find_all
 from schema.common.pagination import Page, Window, count_by, fetch_pages
+from schema.common.projection import Reads
 
 BY_NAME: dict[str, int] = {"sort.name": 1}
 BY_DATE: dict[str, int] = {"date.asc": 1}
@@ -18,12 +19,13 @@ BY_DATE: dict[str, int] = {"date.asc": 1}
 class DocumentBySlugLoader(DataLoader[str, Document | None]):
     collection: ClassVar[str]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
         self.db = db
+        self.reads = reads
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}})
+        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, self.reads.projection)
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
 
@@ -35,14 +37,19 @@ class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
     field: ClassVar[str]
     sort: ClassVar[dict[str, int]] = {"_id": 1}
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
         self.db = db
+        self.reads = reads
 
     async def _load(self, keys: Sequence[str]) -> list[list[Document]]:
         wanted = set(keys)
         grouped: dict[str, list[Document]] = defaultdict(list)
-        cursor = self.db[self.collection].find({self.field: {"$in": list(keys)}}).sort(self.sort)
+        cursor = (
+            self.db[self.collection]
+            .find({self.field: {"$in": list(keys)}}, self.reads.keeping(self.field))
+            .sort(self.sort)
+        )
         for doc in await find_all(cursor):
             for value in _values(doc, self.field):
                 if value in wanted:
@@ -56,9 +63,10 @@ class PageByParentLoader(DataLoader[tuple[str, Window], Page]):
     collection: ClassVar[str]
     field: ClassVar[str]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
         self.db = db
+        self.reads = reads
 
     async def _load(self, keys: Sequence[tuple[str, Window]]) -> list[Page]:
         by_window: dict[Window, list[str]] = defaultdict(list)
@@ -68,7 +76,14 @@ class PageByParentLoader(DataLoader[tuple[str, Window], Page]):
         pages: dict[tuple[str, Window], Page] = {}
         for window, parents in by_window.items():
             for parent, page in (
-                await fetch_pages(self.db, self.collection, self.field, parents, window)
+                await fetch_pages(
+                    self.db,
+                    self.collection,
+                    self.field,
+                    parents,
+                    window,
+                    self.reads.keeping(self.field),
+                )
             ).items():
                 pages[(parent, window)] = page
         return [pages[key] for key in keys]
@@ -78,9 +93,10 @@ class CountByParentLoader(DataLoader[str, int]):
     collection: ClassVar[str]
     field: ClassVar[str]
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
         self.db = db
+        self.reads = reads
 
     async def _load(self, keys: Sequence[str]) -> list[int]:
         counts = await count_by(self.db, self.collection, self.field, keys)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from schema.common.errors import UserInputError
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-_BATCH_TAG = "_batch"
+_PARENT = "_parent"
 
 
 @dataclass(frozen=True)
@@ -146,54 +145,62 @@ class Page:
     has_previous: bool
 
 
-async def fetch_page(db: Database, collection: str, base: Document, window: Window) -> Page:
-    cursor = db[collection].find(window.match(base)).sort(window.sort()).limit(window.size + 1)
+async def fetch_page(
+    db: Database, collection: str, base: Document, window: Window, projection: Document
+) -> Page:
+    cursor = (
+        db[collection]
+        .find(window.match(base), projection)
+        .sort(window.sort())
+        .limit(window.size + 1)
+    )
     return window.page(await find_all(cursor))
 
 
 async def fetch_pages(
-    db: Database, collection: str, field: str, parents: Sequence[str], window: Window
+    db: Database,
+    collection: str,
+    field: str,
+    parents: Sequence[str],
+    window: Window,
+    projection: Document,
 ) -> dict[str, Page]:
     """One page per parent (documents whose ``field`` holds the parent) in one command.
 
-    Each parent's page is its own index range scan, chained by ``$unionWith``, so a
-    page of 50 persons with their statements is one round trip, not 50.
+    One index range over all the parents (``field`` leads the compound index, the order
+    key follows), sorted once, then grouped: each parent keeps its first ``size + 1`` documents,
+    so what crosses the wire is bounded by the pages, whatever a parent holds. ``$unionWith``
+    would bound the scan too on MongoDB, but SecantusDB answers each of its branches by
+    reading the whole collection.
     """
-    parts: list[tuple[str, list[Document]]] = [
-        (
-            collection,
-            [
-                {"$match": window.match({field: parent})},
-                {"$sort": window.sort()},
-                {"$limit": window.size + 1},
-            ],
-        )
-        for parent in parents
+    if not parents:
+        return {}
+    wanted = {"$in": list(parents)}
+    # ``field``'s first part may be an array of subdocuments (``participants.actor.slug``):
+    # a copy of it is unwound, so a document joins the group of each parent it holds and
+    # the group key is a plain path (which every server evaluates alike).
+    head, _, rest = field.partition(".")
+    key = f"{_PARENT}.{rest}" if rest else _PARENT
+    pipeline: list[Document] = [
+        {"$match": window.match({field: wanted})},
+        {"$sort": window.sort()},
+        {"$project": projection},
+        {"$addFields": {_PARENT: f"${head}"}},
+        {"$unwind": f"${_PARENT}"},
+        {"$match": {key: wanted}},
+        {
+            "$group": {
+                "_id": f"${key}",
+                "docs": {"$firstN": {"n": window.size + 1, "input": "$$ROOT"}},
+            }
+        },
     ]
-    grouped: dict[int, list[Document]] = defaultdict(list)
-    for index, doc in await union(db, parts):
-        grouped[index].append(doc)
-    return {parent: window.page(grouped[index]) for index, parent in enumerate(parents)}
-
-
-async def union(
-    db: Database, parts: Sequence[tuple[str, list[Document]]]
-) -> list[tuple[int, Document]]:
-    """Several pipelines, each on its own collection, as one aggregate command.
-
-    Returns ``(index of the part, document)`` pairs, each part's documents in its order.
-    """
-    if not parts:
-        return []
-    tagged = [
-        [*pipeline, {"$addFields": {_BATCH_TAG: index}}]
-        for index, (_, pipeline) in enumerate(parts)
-    ]
-    chained: list[Document] = tagged[0] + [
-        {"$unionWith": {"coll": coll, "pipeline": pipeline}}
-        for (coll, _), pipeline in zip(parts[1:], tagged[1:], strict=True)
-    ]
-    return [(doc.pop(_BATCH_TAG), doc) for doc in await aggregate_all(db[parts[0][0]], chained)]
+    grouped: dict[str, list[Document]] = {}
+    for group in await aggregate_all(db[collection], pipeline):
+        for doc in group["docs"]:
+            del doc[_PARENT]
+        grouped[group["_id"]] = group["docs"]
+    return {parent: window.page(grouped.get(parent, [])) for parent in parents}
 
 
 async def count_by(

@@ -39,4 +39,4 @@ class EventQueries:
         order = EventOrder.resolve(order_by)
         window = Window.parse(order, first, after, last, before)
         base = filter.to_query(order) if filter else {}
-        return await EventConnection.find(info.context.db, EVENTS, base, window, Event.from_doc)
+        return await EventConnection.find(info, EVENTS, base, window, Event.from_doc)

@@ -36,5 +36,5 @@ class OrganizationQueries:
         window = Window.parse(name_order(ORGANIZATIONS), first, after, last, before)
         base = await filter.to_query(info.context.db) if filter else {}
         return await OrganizationConnection.find(
-            info.context.db, ORGANIZATIONS, base, window, Organization.from_doc
+            info, ORGANIZATIONS, base, window, Organization.from_doc
         )

@@ -38,4 +38,4 @@ class PersonQueries:
     ) -> PersonConnection:
         window = Window.parse(PersonOrder.resolve(order_by), first, after, last, before)
         base = await filter.to_query(info.context.db) if filter else {}
-        return await PersonConnection.find(info.context.db, PERSONS, base, window, Person.from_doc)
+        return await PersonConnection.find(info, PERSONS, base, window, Person.from_doc)

@@ -38,6 +38,4 @@ class SanctionQueries:
     ) -> SanctionConnection:
         window = Window.parse(SanctionOrder.resolve(order_by), first, after, last, before)
         base = filter.to_query() if filter else {}
-        return await SanctionConnection.find(
-            info.context.db, SANCTIONS, base, window, Sanction.from_doc
-        )
+        return await SanctionConnection.find(info, SANCTIONS, base, window, Sanction.from_doc)

@@ -1,8 +1,8 @@
 """Ranked search over names, aliases, titles and statement texts.
 
-Candidates come from indexed keys only (see ``schema.search.keys``), all probes of
-all collections in one ``$unionWith`` command with a limit on each, so a query
-touches a bounded number of documents however large the data grows. Candidates
+Candidates come from indexed keys only (see ``schema.search.keys``): one index
+lookup per probe, all sent at once, each with a limit, so a query scores a bounded
+number of documents however large the data grows. Candidates
 are then scored in Python: word by word, with RapidFuzz similarity on the Latin
 forms, so an exact name or alias (in any script, in any word order) scores 1.0 and
 a near miss less.
@@ -10,6 +10,7 @@ a near miss less.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
@@ -25,9 +26,10 @@ from api.database import (
     STATEMENTS,
     Database,
     Document,
+    find_all,
 )
 from schema.common.errors import UserInputError
-from schema.common.pagination import union
+from schema.common.projection import NEVER_SHOWN
 from schema.search.keys import (
     MIN_FUZZY_WORD,
     fold,
@@ -207,24 +209,44 @@ def best_match(query: Query, collection: str, doc: Document) -> Match | None:
 
 
 async def candidates(
-    db: Database, query: Query, collections: Sequence[str], per_probe: int = CANDIDATES_PER_PROBE
+    db: Database,
+    query: Query,
+    collections: Sequence[str],
+    per_probe: int = CANDIDATES_PER_PROBE,
+    projection: Document = NEVER_SHOWN,
 ) -> dict[tuple[str, str], Document]:
-    """Every candidate of every collection, fetched by index in one command."""
-    parts: list[tuple[str, list[Document]]] = [
-        (collection, [{"$match": probe}, {"$limit": per_probe}])
-        for collection in collections
-        for probe in probes(query, collection)
+    """Every candidate of every collection: one bounded index lookup per probe, all at once.
+
+    Separate finds rather than one ``$unionWith`` command: SecantusDB answers each
+    ``$unionWith`` branch by reading its whole collection.
+    """
+    parts = [
+        (collection, probe) for collection in collections for probe in probes(query, collection)
     ]
+    pages = await asyncio.gather(
+        *(
+            find_all(db[collection].find(probe, projection).limit(per_probe))
+            for collection, probe in parts
+        )
+    )
     found: dict[tuple[str, str], Document] = {}
-    for index, doc in await union(db, parts):
-        found.setdefault((parts[index][0], doc["_id"]), doc)
+    for (collection, _), docs in zip(parts, pages, strict=True):
+        for doc in docs:
+            found.setdefault((collection, doc["_id"]), doc)
     return found
 
 
-async def search(db: Database, query: Query, collections: Sequence[str], limit: int) -> list[Hit]:
+async def search(
+    db: Database,
+    query: Query,
+    collections: Sequence[str],
+    limit: int,
+    projection: Document = NEVER_SHOWN,
+) -> list[Hit]:
+    found = await candidates(db, query, collections, projection=projection)
     hits = [
         Hit(collection, doc, match.score, match.text)
-        for (collection, _), doc in (await candidates(db, query, collections)).items()
+        for (collection, _), doc in found.items()
         if (match := best_match(query, collection, doc)) and match.score >= MIN_SCORE
     ]
     hits.sort(key=lambda hit: (-hit.score, COLLECTIONS.index(hit.collection), hit.doc["_id"]))
@@ -237,7 +259,13 @@ async def ids_matching_name(db: Database, collection: str, name: str) -> list[st
     return sorted(
         doc["_id"]
         for (_, _), doc in (
-            await candidates(db, query, [collection], per_probe=NAME_FILTER_CANDIDATES)
+            await candidates(
+                db,
+                query,
+                [collection],
+                per_probe=NAME_FILTER_CANDIDATES,
+                projection={**NEVER_SHOWN, "citations": 0},  # names are all it reads
+            )
         ).items()
         if any(match.names_it for match in matches(query, collection, doc))
     )

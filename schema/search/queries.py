@@ -66,7 +66,9 @@ class SearchQueries:
             if types is not None
             else COLLECTIONS
         )
-        hits = await search(info.context.db, parsed, collections, limit)
+        hits = await search(
+            info.context.db, parsed, collections, limit, info.context.reads.projection
+        )
         return [
             SearchHit(node=_node(hit.collection, hit.doc), score=hit.score, matched=hit.matched)
             for hit in hits

@@ -31,6 +31,4 @@ class StatementQueries:
     ) -> StatementConnection:
         window = Window.parse(StatementOrder.resolve(order_by), first, after, last, before)
         base = filter.to_query() if filter else {}
-        return await StatementConnection.find(
-            info.context.db, STATEMENTS, base, window, Statement.from_doc
-        )
+        return await StatementConnection.find(info, STATEMENTS, base, window, Statement.from_doc)

@@ -10,6 +10,7 @@ import pytest
 
 from api.database import COLLECTIONS, Database, ensure_indexes
 from schema.search.engine import CANDIDATES_PER_PROBE, parse_query, probes
+from schema.search.engine import COLLECTIONS as SEARCHED
 from schema.search.keys import fold, latin, search_keys, skeleton
 from seed.loader import load_article, load_directory
 from tests.conftest import CommandRecorder, data, error_codes, graphql
@@ -77,12 +78,14 @@ async def test_a_long_query_is_answered_or_refused(client: httpx.AsyncClient) ->
     assert error_codes(refused) == ["BAD_USER_INPUT"]
 
 
-async def test_candidates_come_in_one_command(
+async def test_candidates_come_from_one_find_per_probe(
     client: httpx.AsyncClient, commands: CommandRecorder
 ) -> None:
     commands.names.clear()
     await data(client, SEARCH, {"q": "Sergei Magnitskiy"})
-    assert commands.reads() == ["aggregate"]
+    query = parse_query("Sergei Magnitskiy")
+    expected = sum(len(probes(query, collection)) for collection in SEARCHED)
+    assert commands.reads() == ["find"] * expected
 
 
 def _stages(plan: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -1,0 +1,65 @@
+"""Fetch only what the query shows: stored fields no selected GraphQL field needs stay
+in the database.
+
+A popular person's document carries thousands of citations and an article its whole
+body; decoding them for a query that asks for names only was most of the work of
+such requests. The choice is per request, by field name over the whole operation (a
+``citations`` anywhere keeps citations everywhere): coarse, cheap, and never wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from graphql import DocumentNode, FieldNode, Node
+from strawberry.extensions import SchemaExtension
+
+from api.database import Document
+
+# Stored only for the database's own use (search keys): never shown.
+NEVER_SHOWN: Document = {"search": 0}
+# Large stored fields, by the GraphQL field whose selection needs them.
+LARGE_FIELDS = {"citations": "citations", "body": "body"}
+
+
+@dataclass
+class Reads:
+    """The projection this request's reads use; narrowed once the operation is known."""
+
+    projection: Document = field(default_factory=lambda: dict(NEVER_SHOWN))
+
+    def narrow(self, selected: frozenset[str]) -> None:
+        self.projection = {
+            **NEVER_SHOWN,
+            **{stored: 0 for stored, shown in LARGE_FIELDS.items() if shown not in selected},
+        }
+
+    def keeping(self, path: str) -> Document:
+        """The projection, but never hiding ``path`` (a field a loader groups by)."""
+        head = path.split(".")[0]
+        return {name: value for name, value in self.projection.items() if name != head}
+
+
+def selected_field_names(document: DocumentNode) -> frozenset[str]:
+    """Every field name selected anywhere in the document, fragments included."""
+    names: set[str] = set()
+    stack: list[Node] = list(document.definitions)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FieldNode):
+            names.add(node.name.value)
+        selection_set = getattr(node, "selection_set", None)
+        if selection_set is not None:
+            stack.extend(selection_set.selections)
+    return frozenset(names)
+
+
+class ProjectSelectedFields(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        document = self.execution_context.graphql_document
+        reads = getattr(context, "reads", None)
+        if isinstance(reads, Reads) and document is not None:
+            reads.narrow(selected_field_names(document))
+        yield
