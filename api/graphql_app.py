@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,20 +23,26 @@ class DossierGraphQL(GraphQL[Context, None]):
         super().__init__(*args, **kwargs)
         self.max_variables_bytes = max_variables_bytes
 
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)  # several times faster than json on large answers
+
     def parse_json(self, data: str | bytes) -> Any:
         """A 400, not a 500, for bodies that are not JSON text of an object or a batch."""
         try:
             parsed = self.decode_json(data)
-        except (ValueError, RecursionError):  # also UnicodeDecodeError; deep nesting
+        except ValueError as exc:  # orjson: also lone surrogates, more than 1024 levels
+            if "surrogate" in str(exc):  # "\ud800" escapes: text no database can store
+                raise HTTPException(
+                    400, "The request body holds text that is not Unicode."
+                ) from None
             raise HTTPException(400, "The request body is not valid JSON.") from None
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
-        try:  # "\ud800" escapes decode to lone surrogates, which no database can store
-            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise HTTPException(400, "The request body holds text that is not Unicode.") from None
         variables = parsed.get("variables") if isinstance(parsed, dict) else None
-        size = len(json.dumps(variables, ensure_ascii=False).encode()) if variables else 0
+        size = len(orjson.dumps(variables)) if variables else 0
         if size > self.max_variables_bytes:
             raise HTTPException(413, f"Variables larger than {self.max_variables_bytes} bytes.")
         return parsed

@@ -30,10 +30,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from api.database import (
-    ARTICLES,
     COLLECTIONS,
     EVENTS,
-    ORGANIZATIONS,
     PERSONS,
     SANCTIONS,
     STATEMENTS,
@@ -189,7 +187,8 @@ async def well_covered_persons(db: Database, count: int = 10) -> list[str]:
             ]
         )
     }
-    both = sorted(speakers & participants)
+    # A small corpus may have no such person: then its most quoted ones.
+    both = sorted(speakers & participants) or await most_quoted(db, count)
     cited = await db[PERSONS].aggregate(
         [
             {"$match": {"_id": {"$in": both}}},
@@ -199,6 +198,17 @@ async def well_covered_persons(db: Database, count: int = 10) -> list[str]:
     by_citations = sorted([(doc["n"], doc["_id"]) async for doc in cited])
     middle = max(len(by_citations) // 2 - count // 2, 0)
     return [slug for _, slug in by_citations[middle : middle + count]]
+
+
+async def most_quoted(db: Database, count: int) -> list[str]:
+    groups = await db[STATEMENTS].aggregate(
+        [
+            {"$group": {"_id": "$speaker.slug", "n": {"$sum": 1}}},
+            {"$sort": {"n": -1, "_id": 1}},
+            {"$limit": count},
+        ]
+    )
+    return [doc["_id"] async for doc in groups]
 
 
 def misspelled(name: str) -> str:
@@ -211,35 +221,50 @@ def misspelled(name: str) -> str:
 async def keys_at(
     db: Database, collection: str, query: Document, key: str, at: list[int]
 ) -> list[str]:
-    """The order key of the documents at these positions of an index-ordered range."""
+    """The order key of the documents at these positions of an index-ordered range
+    (positions past its end are skipped); one query."""
+    docs = await db[collection].find(query, {key: 1}).sort(key, 1).limit(max(at) + 1).to_list()
     found = []
     for position in at:
-        docs = (
-            await db[collection]
-            .find(query, {key: 1})
-            .sort(key, 1)
-            .skip(position)
-            .limit(1)
-            .to_list()
-        )
-        value: Any = docs[0]
-        for part in key.split("."):
-            value = value[part]
-        found.append(str(value))
+        if position < len(docs):
+            value: Any = docs[position]
+            for part in key.split("."):
+                value = value[part]
+            found.append(str(value))
     return found
 
 
-async def parameters(db: Database) -> dict[str, list[dict[str, Any]]]:
+def node_ids(corpus: Corpus) -> list[str]:
+    """Ten documents of each kind, spread over the corpus (its slugs are by construction)."""
+    size = corpus.size
+    articles = [f"article-{size.articles * i // 10:06d}" for i in range(10)]
+    return [
+        *(global_id("Article", slug) for slug in articles),
+        *(global_id("Person", f"person-{size.persons * i // 10:06d}") for i in range(10)),
+        *(global_id("Organization", f"org-{size.organizations * i // 10:06d}") for i in range(10)),
+        *(global_id("Event", f"{slug}-event-{i}") for i, slug in enumerate(articles)),
+        *(global_id("Statement", f"{slug}-statement-{i}") for i, slug in enumerate(articles)),
+        *(global_id("Sanction", f"{slug}-sanction-{i % 2}") for i, slug in enumerate(articles)),
+    ]
+
+
+POPULAR = [f"person-{rank:06d}" for rank in range(10)]  # the Zipf draw's first ranks
+
+
+async def parameters(db: Database, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
     persons = await well_covered_persons(db)
     name_keys = await keys_at(
         db, PERSONS, {}, "sort.name", [50 * page - 1 for page in range(1, 10)]
     )
     date_range = {"from": "2005", "to": "2015"}
     in_range = {"date.asc": {"$gte": "2005", "$lte": "2015\ufffe"}}
+    # After page 100, or as deep as a small corpus goes.
+    pages = await db[EVENTS].count_documents(in_range) // 20
+    deep = max(min(100, pages - 10), 1)
     date_keys = await keys_at(
-        db, EVENTS, in_range, "date.asc", [20 * page - 1 for page in range(100, 110)]
+        db, EVENTS, in_range, "date.asc", [20 * page - 1 for page in range(deep, deep + 10)]
     )
-    popular = await db[PERSONS].find({}, {"name": 1}).sort("_id", 1).limit(10).to_list()
+    popular = await db[PERSONS].find({"_id": {"$in": POPULAR}}, {"name": 1}).to_list()
     authorities = [
         doc["_id"]
         async for doc in await db[SANCTIONS].aggregate(
@@ -250,27 +275,6 @@ async def parameters(db: Database) -> dict[str, list[dict[str, Any]]]:
             ]
         )
     ]
-    nodes = []
-    type_names = {
-        ARTICLES: "Article",
-        PERSONS: "Person",
-        ORGANIZATIONS: "Organization",
-        EVENTS: "Event",
-        STATEMENTS: "Statement",
-        SANCTIONS: "Sanction",
-    }
-    for collection in COLLECTIONS:
-        total = await db[collection].estimated_document_count()
-        for position in range(0, total, max(total // 10, 1)):
-            doc = (
-                await db[collection]
-                .find({}, {"_id": 1})
-                .sort("_id", 1)
-                .skip(position)
-                .limit(1)
-                .to_list()
-            )
-            nodes.append(global_id(type_names[collection], doc[0]["_id"]))
     return {
         "person page": [{"slug": slug} for slug in persons],
         "persons(first: 50) + 5 latest statements": [
@@ -280,9 +284,11 @@ async def parameters(db: Database) -> dict[str, list[dict[str, Any]]]:
         "events after page 100": [
             {**date_range, "after": cursor_of("events.date-asc", key)} for key in date_keys
         ],
-        "search, misspelled name": [{"q": misspelled(doc["name"])} for doc in popular],
+        "search, misspelled name": [
+            {"q": misspelled(doc["name"])} for doc in sorted(popular, key=lambda d: d["_id"])
+        ],
         "sanctions by authority": [{"authority": slug} for slug in authorities],
-        "node(id)": [{"id": node_id} for node_id in nodes[:: max(len(nodes) // 60, 1)]],
+        "node(id)": [{"id": node_id} for node_id in node_ids(corpus)],
     }
 
 
@@ -505,13 +511,9 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
             print(f"[{size}] loaded: {report['load']}")
         report["documents"] = {c: await db[c].estimated_document_count() for c in COLLECTIONS}
         print(f"[{size}] choosing request parameters ...")
-        chosen = await parameters(db)
-        popular = [
-            doc["_id"]
-            for doc in await db[PERSONS].find({}, {"_id": 1}).sort("_id", 1).limit(10).to_list()
-        ]
+        chosen = await parameters(db, corpus)
         report["search_hit_at_1"] = await search_hits_at_1(
-            db, [v["q"] for v in chosen["search, misspelled name"]], popular
+            db, [v["q"] for v in chosen["search, misspelled name"]], POPULAR
         )
     finally:
         await client.close()
@@ -727,7 +729,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown here")
     args = parser.parse_args(argv)
     sizes: list[str] = args.size or ["S", "L"]
-    signal.signal(signal.SIGTERM, interrupt)
     data: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "duration_s": args.duration,
@@ -755,4 +756,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, interrupt)
     sys.exit(main())

@@ -59,9 +59,11 @@ class CommandRecorder(CommandListener):
     """Counts the commands the app's driver sends, by name."""
 
     names: list[str] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)
 
     def started(self, event: CommandStartedEvent) -> None:
         self.names.append(event.command_name)
+        self.sent.append(dict(event.command))
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass

@@ -95,8 +95,8 @@ class Citation:
         return Article.from_doc(doc)
 
     @classmethod
-    def list_from(cls, doc: Document) -> list[Citation]:
+    def list_from(cls, stored: list[Document]) -> list[Citation]:
         return [
             cls(quote=c["quote"], start=c["start"], end=c["end"], article_slug=c["article"])
-            for c in doc.get("citations", [])
+            for c in stored
         ]

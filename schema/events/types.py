@@ -57,7 +57,7 @@ class Event(Node):
     participants: list[Participant] = strawberry.field(
         description="Who took part, and in what role."
     )
-    citations: list[Citation] = strawberry.field(description="The passages the event is from.")
+    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
     sanction_slugs: strawberry.Private[list[str]]
 
     @classmethod
@@ -76,9 +76,13 @@ class Event(Node):
                 )
                 for p in doc.get("participants", [])
             ],
-            citations=Citation.list_from(doc),
+            cited=doc.get("citations", []),
             sanction_slugs=doc.get("sanctions", []),
         )
+
+    @strawberry.field(description="The passages the event is from.")
+    def citations(self) -> list[Citation]:
+        return Citation.list_from(self.cited)
 
     @strawberry.field(description="Sanctions this event proposes, imposes or concerns.")
     async def sanctions(self, info: Info) -> list[Sanction]:

@@ -39,9 +39,7 @@ class Organization(Node):
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2, upper case.")
     description: str | None = strawberry.field(description="What the organization is.")
-    citations: list[Citation] = strawberry.field(
-        description="The passages that name or describe the organization."
-    )
+    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
 
     @classmethod
     def from_doc(cls, doc: Document) -> Organization:
@@ -53,8 +51,12 @@ class Organization(Node):
             kind=OrganizationKind(doc["kind"]),
             country=doc.get("country"),
             description=doc.get("description"),
-            citations=Citation.list_from(doc),
+            cited=doc.get("citations", []),
         )
+
+    @strawberry.field(description="The passages that name or describe the organization.")
+    def citations(self) -> list[Citation]:
+        return Citation.list_from(self.cited)
 
     @strawberry.field(description="Statements the organization made, oldest first.")
     async def statements(

@@ -57,9 +57,7 @@ class Person(Node):
     positions: list[Position] = strawberry.field(
         description="Posts the person holds or held, as the sources word them."
     )
-    citations: list[Citation] = strawberry.field(
-        description="The passages that name or describe the person."
-    )
+    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
 
     @classmethod
     def from_doc(cls, doc: Document) -> Person:
@@ -71,8 +69,12 @@ class Person(Node):
             description=doc.get("description"),
             countries=doc.get("countries", []),
             positions=[Position.from_doc(p) for p in doc.get("positions", [])],
-            citations=Citation.list_from(doc),
+            cited=doc.get("citations", []),
         )
+
+    @strawberry.field(description="The passages that name or describe the person.")
+    def citations(self) -> list[Citation]:
+        return Citation.list_from(self.cited)
 
     @strawberry.field(description="Statements this person made, oldest first.")
     async def statements(

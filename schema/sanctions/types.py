@@ -46,7 +46,7 @@ class Sanction(Node):
     )
     reason: str | None = strawberry.field(description="Why, as the source gives it.")
     date: FuzzyDate = strawberry.field(description="When it was proposed or imposed.")
-    citations: list[Citation] = strawberry.field(description="The passages the sanction is from.")
+    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
     authority_ref: strawberry.Private[Document]
     target_refs: strawberry.Private[list[Document]]
     in_response_to_slug: strawberry.Private[str | None]
@@ -64,11 +64,15 @@ class Sanction(Node):
             target_count=doc.get("targetCount"),
             reason=doc.get("reason"),
             date=FuzzyDate.from_doc(doc["date"]),
-            citations=Citation.list_from(doc),
+            cited=doc.get("citations", []),
             authority_ref=doc["authority"],
             target_refs=doc.get("targets", []),
             in_response_to_slug=doc.get("inResponseTo"),
         )
+
+    @strawberry.field(description="The passages the sanction is from.")
+    def citations(self) -> list[Citation]:
+        return Citation.list_from(self.cited)
 
     @strawberry.field(description="Who imposes (or proposes) it.")
     async def authority(self, info: Info) -> Actor:

@@ -61,7 +61,7 @@ class Statement(Node):
     )
     date: FuzzyDate = strawberry.field(description="When it was said.")
     medium: str | None = strawberry.field(description="Where it was said: 'Voice of Russia radio'.")
-    citations: list[Citation] = strawberry.field(description="The passages that report it.")
+    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
     speaker_ref: strawberry.Private[Document | None]
     reported_by_slug: strawberry.Private[str | None]
     about_refs: strawberry.Private[list[Document]]
@@ -76,11 +76,15 @@ class Statement(Node):
             speaker_description=doc.get("speakerDescription"),
             date=FuzzyDate.from_doc(doc["date"]),
             medium=doc.get("medium"),
-            citations=Citation.list_from(doc),
+            cited=doc.get("citations", []),
             speaker_ref=doc.get("speaker"),
             reported_by_slug=doc.get("reportedBy"),
             about_refs=doc.get("about", []),
         )
+
+    @strawberry.field(description="The passages that report it.")
+    def citations(self) -> list[Citation]:
+        return Citation.list_from(self.cited)
 
     @strawberry.field(description="Null when the source does not name the speaker.")
     async def speaker(self, info: Info) -> Actor | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from api.database import Database
-from bench.corpus import SIZES, Corpus, load_corpus
+from bench.corpus import SIZES, Corpus, corpus_name, load_corpus, loaded_corpus
 from schema.search.engine import parse_query, search
 
 XS = SIZES["XS"]
@@ -46,3 +46,19 @@ async def test_the_corpus_loads_through_the_loader(db: Database) -> None:
     cyrillic = person["aliases"][1]
     hits = await search(db, parse_query(cyrillic), ["persons"], 5)
     assert hits[0].doc["_id"] == "person-000000"
+
+
+async def test_a_person_keeps_one_position_however_often_named(db: Database) -> None:
+    await load_corpus(db, Corpus(XS, seed=1))
+    popular = await db.persons.find_one({"_id": "person-000000"})
+    assert popular is not None
+    assert len(popular["citations"]) > 5
+    assert len(popular["positions"]) == 1
+
+
+async def test_a_loaded_corpus_is_marked_only_when_complete(db: Database) -> None:
+    corpus = Corpus(XS, seed=1)
+    assert await loaded_corpus(db) is None
+    await load_corpus(db, corpus)
+    assert await loaded_corpus(db) == corpus_name(corpus)
+    assert corpus_name(corpus) != corpus_name(Corpus(XS, seed=2))

@@ -1,0 +1,75 @@
+"""Reads fetch only what the selected fields show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from graphql import parse
+
+from schema.common.projection import selected_field_names
+from tests.conftest import CommandRecorder, data
+
+NAMES_ONLY = """{
+  person(slug: "sergei-kislyak") {
+    name
+    statements(first: 5) { nodes { text speaker { ... on Person { name } } } }
+    events(first: 5) { nodes { title participants { actor { ... on Person { name } } } } }
+  }
+  articles(first: 1) { nodes { title } }
+}"""
+
+WITH_CITATIONS = """{
+  person(slug: "sergei-kislyak") {
+    citations { quote article { title body } }
+    statements(first: 5) { nodes { text } }
+  }
+}"""
+
+
+def _projections(commands: CommandRecorder) -> list[dict[str, Any]]:
+    """The projection of every find, and every ``$project`` stage of every aggregate."""
+    found = [command.get("projection") or {} for command in commands.sent if "find" in command]
+    for command in commands.sent:
+        if "aggregate" in command:
+            found += [stage["$project"] for stage in command["pipeline"] if "$project" in stage]
+    return found
+
+
+def test_selected_field_names_cover_fragments_and_nesting() -> None:
+    document = parse("query Q { a { ...F ... on X { b } } } fragment F on Y { c(first: 1) { d } }")
+    assert selected_field_names(document) == {"a", "b", "c", "d"}
+
+
+async def test_unselected_large_fields_stay_in_the_database(
+    client: httpx.AsyncClient, commands: CommandRecorder
+) -> None:
+    commands.sent.clear()
+    result = await data(client, NAMES_ONLY)
+    assert result["person"]["statements"]["nodes"]
+    assert result["articles"]["nodes"][0]["title"]
+    projections = _projections(commands)
+    assert len(projections) >= 4
+    for projection in projections:
+        assert projection == {"search": 0, "citations": 0, "body": 0}, projection
+
+
+async def test_selected_citations_and_bodies_are_read(
+    client: httpx.AsyncClient, commands: CommandRecorder
+) -> None:
+    commands.sent.clear()
+    person = (await data(client, WITH_CITATIONS))["person"]
+    assert person["citations"]
+    for citation in person["citations"]:
+        assert citation["quote"] in citation["article"]["body"]
+    for projection in _projections(commands):
+        assert projection == {"search": 0}, projection
+
+
+async def test_lists_grouped_by_citation_still_find_their_documents(
+    client: httpx.AsyncClient,
+) -> None:
+    """``Article.persons`` groups persons by ``citations.article``: that path is kept."""
+    result = await data(client, "{ articles(first: 1) { nodes { persons { slug } } } }")
+    slugs = {person["slug"] for person in result["articles"]["nodes"][0]["persons"]}
+    assert {"sergei-magnitsky", "sergei-kislyak"} <= slugs
