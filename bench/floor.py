@@ -238,7 +238,13 @@ def person_answer(
 async def persons(db: Database, request: Request) -> dict[str, Any]:
     after = request.query_params.get("after")
     query = {"sort.name": {"$gt": cursor_key(after)}} if after else {}
-    page = await db[PERSONS].find(query, {"name": 1, "sort": 1}).sort("sort.name", 1).to_list(51)
+    page = (
+        await db[PERSONS]
+        .find(query, {"name": 1, "sort": 1})
+        .sort("sort.name", 1)
+        .limit(51)
+        .to_list()
+    )
     shown = page[:50]
     # The five latest statements of every person: one command, one index range.
     pipeline: list[Document] = [
@@ -288,7 +294,13 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
         bounds["$gt"] = cursor_key(params["after"])
         del bounds["$gte"]
     projection = {"title": 1, "kind": 1, "date": 1}
-    page = await db[EVENTS].find({"date.asc": bounds}, projection).sort("date.asc", 1).to_list(21)
+    page = (
+        await db[EVENTS]
+        .find({"date.asc": bounds}, projection)
+        .sort("date.asc", 1)
+        .limit(21)
+        .to_list()
+    )
     shown = page[:20]
     return {
         "events": {
@@ -326,7 +338,8 @@ async def sanctions(db: Database, request: Request) -> dict[str, Any]:
         await db[SANCTIONS]
         .find({"authority.slug": authority}, projection)
         .sort("date.asc", 1)
-        .to_list(20)
+        .limit(20)
+        .to_list()
     )
     names = await actor_names(db, [t for s in page for t in s["targets"]])
     return {

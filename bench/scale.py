@@ -431,6 +431,23 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+async def settle(uri: str, database: str, quiet_ms: float = 50.0) -> float:
+    """Wait until the database answers a point read quickly: work that clients gave up on
+    (timed-out scans) must not be billed to the next measurement. Returns seconds waited."""
+    client = create_client(uri, Settings(mongodb_uri=uri, database_timeout_ms=120_000))
+    started = time.perf_counter()
+    try:
+        for _ in range(600):
+            asked = time.perf_counter()
+            await client[database][PERSONS].find_one({"_id": POPULAR[0]}, {"_id": 1})
+            if (time.perf_counter() - asked) * 1000 < quiet_ms:
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await client.close()
+    return round(time.perf_counter() - started, 2)
+
+
 async def wait_answering(port: int, path: str, server: Any) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -541,6 +558,7 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
             if op.page_sizes
         }
         results = []
+        report["settle_seconds"] = 0.0
         for concurrency in args.concurrency:
             for op in ops:
                 row: dict[str, Any] = {"operation": op.name, "concurrency": concurrency}
@@ -549,6 +567,7 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
                         requests = [graphql_request(port, op.query, v) for v in op.variables]
                     else:
                         requests = [get_request(port, op.floor_query(v)) for v in op.variables]
+                    report["settle_seconds"] += await settle(uri, database)
                     await drive(port, requests, concurrency, args.warmup)
                     before = await commands_sent(target, port)
                     run = await drive(port, requests, concurrency, args.duration)
@@ -581,7 +600,12 @@ def line_of(row: dict[str, Any]) -> str:
         f"c={row['concurrency']:<2} {row['operation']:<42} api {api['rps']:>7} rps "
         f"p50 {api['p50_ms']} p99 {api['p99_ms']} ms, {api['commands_per_request']} cmd, "
         f"{api['errors']} err | floor {floor['rps']:>7} rps p99 {floor['p99_ms']} ms, "
-        f"{floor['commands_per_request']} cmd | ratio {row['ratio']}"
+        f"{floor['commands_per_request']} cmd, {floor['errors']} err | ratio {row['ratio']}"
+        + "".join(
+            f"\n    first {target} error: {row[target]['first_error'][:160]}"
+            for target in ("graphql", "floor")
+            if row[target]["first_error"]
+        )
     )
 
 

@@ -6,8 +6,10 @@ import asyncio
 from typing import Annotated, TypeAlias
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from api.database import Document
+from schema.common.projection import selects
 from schema.context import Info
 from schema.organizations.types import Organization
 from schema.persons.types import Person
@@ -28,12 +30,23 @@ async def load_actor(info: Info, ref: Document | None) -> Person | Organization 
     """``ref`` is ``{"type": "Person" | "Organization", "slug": ...}`` as stored."""
     if ref is None:
         return None
-    loaders = info.context.loaders
+    loaders, slug = info.context.loaders, ref["slug"]
+    # Without citations when none are shown here, unless the whole document is at hand.
     if ref["type"] == "Person":
-        doc = await loaders.person_by_slug.load(ref["slug"])
+        person: DataLoader[str, Document | None] = loaders.person_by_slug
+        if not _shows_citations(info, person, slug):
+            person = loaders.uncited_person_by_slug
+        doc = await person.load(slug)
         return Person.from_doc(doc) if doc else None
-    doc = await loaders.organization_by_slug.load(ref["slug"])
+    organization: DataLoader[str, Document | None] = loaders.organization_by_slug
+    if not _shows_citations(info, organization, slug):
+        organization = loaders.uncited_organization_by_slug
+    doc = await organization.load(slug)
     return Organization.from_doc(doc) if doc else None
+
+
+def _shows_citations(info: Info, whole: DataLoader[str, Document | None], slug: str) -> bool:
+    return whole.cache_map.get(slug) is not None or selects(info.selected_fields, "citations")
 
 
 async def load_actors(info: Info, refs: list[Document]) -> list[Person | Organization]:

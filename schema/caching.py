@@ -1,29 +1,38 @@
 """Parse and validate each distinct document once: clients send the same few again and again.
 
 Both caches are bounded LRUs shared by every request (a flood of distinct documents only
-evicts). Validation is Strawberry's ``ValidationCache``, keyed by the document and the
-rules (so the rules must be the same objects on every request: see ``schema.limits``).
-Parsing is our own: Strawberry's ``ParserCache`` raises a syntax error from inside its
-hook, past the extensions that give errors their codes.
+evicts). Strawberry has extensions for both, but its parser cache raises a syntax error
+from inside its hook, past the extensions that give errors their codes, and every
+extension costs each request a little: parsing here includes the token limit, and
+validation adds the schema's extra rules (depth, aliases, introspection) itself.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
-from graphql import DocumentNode, GraphQLError, parse
-from strawberry.extensions import SchemaExtension, ValidationCache
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 DOCUMENT_CACHE_SIZE = 256
 
 _parse: Callable[..., DocumentNode] = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(parse)
+_validate = functools.lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(validate_document)
 
 
 class CachedParser(SchemaExtension):
     """A document that fails to parse is left to Strawberry, whose own parse then raises
     where its errors are handled like every other error."""
+
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = self.max_tokens
+        yield
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
@@ -33,5 +42,26 @@ class CachedParser(SchemaExtension):
         yield
 
 
-def cache_extensions() -> list[Callable[[], SchemaExtension]]:
-    return [CachedParser, functools.partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE)]
+class CachedValidation(SchemaExtension):
+    """GraphQL's rules and ``rules``, the result cached by document (and rules, which are
+    the same objects on every request: built once, in ``validation_extension``)."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.rules = rules
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = (*context.validation_rules, *self.rules)
+        if context.graphql_document is not None:
+            context.pre_execution_errors = _validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+        yield
+
+
+def parser_extension(max_tokens: int) -> Callable[[], SchemaExtension]:
+    return functools.partial(CachedParser, max_tokens=max_tokens)
+
+
+def validation_extension(rules: Sequence[type[ASTValidationRule]]) -> Callable[[], SchemaExtension]:
+    return functools.partial(CachedValidation, rules=tuple(rules))

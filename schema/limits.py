@@ -12,8 +12,8 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import (
+    ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -25,13 +25,8 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql import ExecutionResult as GraphQLExecutionResult
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 
 from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -176,21 +171,16 @@ class QueryCostLimiter(SchemaExtension):
         yield
 
 
-def limit_extensions(
-    *, max_depth: int, max_aliases: int, max_tokens: int, max_cost: int
-) -> list[Callable[[], SchemaExtension]]:
-    """Factories, so that every request gets its own extension instances.
-
-    The depth and alias rules are built once: each limiter makes a new rule class when
-    constructed, and fresh classes on every request would make every validation a miss
-    in the validation cache (whose key holds the rules).
-    """
-    rules = [
+def limit_rules(*, max_depth: int, max_aliases: int) -> list[type[ASTValidationRule]]:
+    """Strawberry's depth and alias rules, built once: each limiter makes a new rule class
+    when constructed, and fresh classes on every request would defeat the validation cache
+    (whose key holds the rules). The token limit is a parse option (``schema.caching``)."""
+    return [
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
-    return [
-        functools.partial(MaxTokensLimiter, max_token_count=max_tokens),
-        functools.partial(AddValidationRules, rules),
-        functools.partial(QueryCostLimiter, max_cost=max_cost),
-    ]
+
+
+def cost_extension(max_cost: int) -> Callable[[], SchemaExtension]:
+    """A factory, so that every request gets its own extension instance."""
+    return functools.partial(QueryCostLimiter, max_cost=max_cost)

@@ -14,8 +14,16 @@ from schema.events.loaders import (
     EventsByArticleLoader,
     EventsByParticipantLoader,
 )
-from schema.organizations.loaders import OrganizationBySlugLoader, OrganizationsByArticleLoader
-from schema.persons.loaders import PersonBySlugLoader, PersonsByArticleLoader
+from schema.organizations.loaders import (
+    OrganizationBySlugLoader,
+    OrganizationsByArticleLoader,
+    UncitedOrganizationBySlugLoader,
+)
+from schema.persons.loaders import (
+    PersonBySlugLoader,
+    PersonsByArticleLoader,
+    UncitedPersonBySlugLoader,
+)
 from schema.sanctions.loaders import (
     SanctionBySlugLoader,
     SanctionCountByAuthorityLoader,
@@ -64,8 +72,10 @@ class Loaders:
 
     article_by_slug = _Lazy(ArticleBySlugLoader)
     person_by_slug = _Lazy(PersonBySlugLoader)
+    uncited_person_by_slug = _Lazy(UncitedPersonBySlugLoader)
     persons_by_article = _Lazy(PersonsByArticleLoader)
     organization_by_slug = _Lazy(OrganizationBySlugLoader)
+    uncited_organization_by_slug = _Lazy(UncitedOrganizationBySlugLoader)
     organizations_by_article = _Lazy(OrganizationsByArticleLoader)
     event_by_slug = _Lazy(EventBySlugLoader)
     events_by_article = _Lazy(EventsByArticleLoader)

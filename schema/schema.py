@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.types import ExecutionContext
 
 from api.settings import Settings
 from schema.articles.queries import ArticleQueries
-from schema.caching import cache_extensions
+from schema.caching import parser_extension, validation_extension
 from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes
 from schema.events.queries import EventQueries
-from schema.limits import limit_extensions
+from schema.limits import cost_extension, limit_rules
 from schema.node.queries import NodeQueries
 from schema.organizations.queries import OrganizationQueries
 from schema.persons.queries import PersonQueries
@@ -51,18 +50,15 @@ class DossierSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    rules = limit_rules(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        *cache_extensions(),
+        parser_extension(max_tokens=settings.max_query_tokens),
+        validation_extension(rules),
         ErrorCodes,
         RequireReadyDatabase,
         ProjectSelectedFields,
-        *limit_extensions(
-            max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_query_tokens,
-            max_cost=settings.max_query_cost,
-        ),
+        cost_extension(max_cost=settings.max_query_cost),
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return DossierSchema(query=Query, extensions=extensions)

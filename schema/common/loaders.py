@@ -18,6 +18,7 @@ BY_DATE: dict[str, int] = {"date.asc": 1}
 
 class DocumentBySlugLoader(DataLoader[str, Document | None]):
     collection: ClassVar[str]
+    leaves_out: ClassVar[tuple[str, ...]] = ()  # stored fields never needed where it is used
 
     def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
@@ -25,7 +26,8 @@ class DocumentBySlugLoader(DataLoader[str, Document | None]):
         self.reads = reads
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, self.reads.projection)
+        projection = {**self.reads.projection, **dict.fromkeys(self.leaves_out, 0)}
+        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, projection)
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
 

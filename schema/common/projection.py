@@ -9,11 +9,12 @@ such requests. The choice is per request, by field name over the whole operation
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graphql import DocumentNode, FieldNode, Node
 from strawberry.extensions import SchemaExtension
+from strawberry.types.nodes import SelectedField, Selection
 
 from api.database import Document
 
@@ -53,6 +54,16 @@ def selected_field_names(document: DocumentNode) -> frozenset[str]:
         if selection_set is not None:
             stack.extend(selection_set.selections)
     return frozenset(names)
+
+
+def selects(selections: Sequence[Selection], name: str) -> bool:
+    """Whether a field called ``name`` is selected at any depth under ``selections``
+    (fragments included): an answer that errs only towards fetching more."""
+    return any(
+        (isinstance(selection, SelectedField) and selection.name == name)
+        or selects(selection.selections, name)
+        for selection in selections
+    )
 
 
 class ProjectSelectedFields(SchemaExtension):

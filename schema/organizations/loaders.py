@@ -8,6 +8,12 @@ class OrganizationBySlugLoader(DocumentBySlugLoader):
     collection = ORGANIZATIONS
 
 
+class UncitedOrganizationBySlugLoader(OrganizationBySlugLoader):
+    """For actors whose selection shows no citations: a popular one's thousands stay put."""
+
+    leaves_out = ("citations",)
+
+
 class OrganizationsByArticleLoader(DocumentsByFieldLoader):
     collection = ORGANIZATIONS
     field = "citations.article"

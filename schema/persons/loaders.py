@@ -8,6 +8,12 @@ class PersonBySlugLoader(DocumentBySlugLoader):
     collection = PERSONS
 
 
+class UncitedPersonBySlugLoader(PersonBySlugLoader):
+    """For actors whose selection shows no citations: a popular one's thousands stay put."""
+
+    leaves_out = ("citations",)
+
+
 class PersonsByArticleLoader(DocumentsByFieldLoader):
     collection = PERSONS
     field = "citations.article"

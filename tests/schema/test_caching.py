@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from strawberry.extensions.validation_cache import _get_validate_cache
 
-from schema.caching import DOCUMENT_CACHE_SIZE
+from schema.caching import _validate
 from tests.conftest import data, error_codes, graphql
 
 PAGE = """query($n: Int, $m: Int) {
@@ -36,7 +35,7 @@ async def test_cached_refusals_keep_their_codes(client: httpx.AsyncClient) -> No
 
 async def test_validation_is_reused_across_requests(client: httpx.AsyncClient) -> None:
     """The rules are the same objects on every request, so the cache can hit."""
-    cache: Any = _get_validate_cache(DOCUMENT_CACHE_SIZE)  # functools.lru_cache
+    cache: Any = _validate  # functools.lru_cache
     query = "{ persons(first: 1) { nodes { slug name } } }"
     await data(client, query)
     hits = cache.cache_info().hits

@@ -73,3 +73,44 @@ async def test_lists_grouped_by_citation_still_find_their_documents(
     result = await data(client, "{ articles(first: 1) { nodes { persons { slug } } } }")
     slugs = {person["slug"] for person in result["articles"]["nodes"][0]["persons"]}
     assert {"sergei-magnitsky", "sergei-kislyak"} <= slugs
+
+
+async def test_actors_shown_without_citations_are_read_without_them(
+    client: httpx.AsyncClient, commands: CommandRecorder
+) -> None:
+    commands.sent.clear()
+    nodes = (await data(client, "{ statements(first: 20) { nodes { speaker { __typename } } } }"))[
+        "statements"
+    ]["nodes"]
+    assert {node["speaker"]["__typename"] for node in nodes if node["speaker"]} >= {"Person"}
+    actor_finds = [
+        command.get("projection") or {}
+        for command in commands.sent
+        if command.get("find") in {"persons", "organizations"}
+    ]
+    assert actor_finds
+    assert all(projection["citations"] == 0 for projection in actor_finds), actor_finds
+
+
+async def test_an_actor_already_read_whole_is_not_read_again(
+    client: httpx.AsyncClient, commands: CommandRecorder
+) -> None:
+    query = """{ person(slug: "sergei-kislyak") {
+      citations { quote }
+      statements(first: 5) { nodes { speaker { ... on Person { name } } } }
+    } }"""
+    commands.sent.clear()
+    result = await data(client, query)
+    assert result["person"]["statements"]["nodes"][0]["speaker"]["name"] == "Sergei Kislyak"
+    person_finds = [
+        command.get("projection") for command in commands.sent if command.get("find") == "persons"
+    ]
+    assert person_finds == [{"search": 0, "body": 0}]  # the speaker is the page's person
+
+
+async def test_actors_shown_with_citations_keep_them(client: httpx.AsyncClient) -> None:
+    query = """{ statements(first: 3) { nodes { speaker {
+      ... on Person { citations { quote } } ... on Organization { citations { quote } }
+    } } } }"""
+    nodes = (await data(client, query))["statements"]["nodes"]
+    assert all(node["speaker"]["citations"] for node in nodes if node["speaker"])
