@@ -38,6 +38,7 @@ def test_a_run_measures_every_operation_against_the_floor(
     size = report["sizes"]["XS"]
     assert size["load"]["articles"] == 20  # loaded now; the next run would reuse it
     assert set(size["differing_answers"].values()) == {0}
+    assert set(size["unanswered_checks"].values()) == {0}
     rows = size["results"]
     assert [row["operation"] for row in rows] == [op.name for op in scale.operations()]
     for row in rows:
