@@ -11,7 +11,7 @@ class OrganizationBySlugLoader(DocumentBySlugLoader):
 class UncitedOrganizationBySlugLoader(OrganizationBySlugLoader):
     """For actors whose selection shows no citations: a popular one's thousands stay put."""
 
-    leaves_out = ("citations",)
+    only = ("name", "aliases", "kind", "country", "description")
 
 
 class OrganizationsByArticleLoader(DocumentsByFieldLoader):

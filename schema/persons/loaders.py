@@ -11,7 +11,7 @@ class PersonBySlugLoader(DocumentBySlugLoader):
 class UncitedPersonBySlugLoader(PersonBySlugLoader):
     """For actors whose selection shows no citations: a popular one's thousands stay put."""
 
-    leaves_out = ("citations",)
+    only = ("name", "aliases", "description", "countries", "positions")
 
 
 class PersonsByArticleLoader(DocumentsByFieldLoader):
