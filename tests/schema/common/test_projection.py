@@ -51,7 +51,11 @@ async def test_unselected_large_fields_stay_in_the_database(
     projections = _projections(commands)
     assert len(projections) >= 4
     for projection in projections:
-        assert projection == {"search": 0, "citations": 0, "body": 0}, projection
+        leaves_out = projection == {"search": 0, "citations": 0, "body": 0}
+        names_fields = set(projection.values()) == {1} and not {"citations", "body"} & set(
+            projection
+        )
+        assert leaves_out or names_fields, projection
 
 
 async def test_selected_citations_and_bodies_are_read(
