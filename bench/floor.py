@@ -12,9 +12,7 @@ its ranking is part of the read, not of the GraphQL layer.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,6 +40,8 @@ from api.database import (
     create_client,
 )
 from api.settings import Settings
+from schema.common.ids import from_global_id, to_global_id
+from schema.common.pagination import date_order, name_order
 from schema.search.engine import parse_query, search
 
 NAME = {"name": 1}
@@ -72,18 +72,8 @@ class CommandCounter(CommandListener):
         pass
 
 
-def cursor_key(cursor: str) -> str:
-    """The order key inside one of the API's cursors (``base64url(json([order, key]))``)."""
-    return str(json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))[1])
-
-
-def cursor_of(order: str, key: str) -> str:
-    payload = json.dumps([order, key], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def global_id(type_name: str, slug: str) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{slug}".encode()).decode().rstrip("=")
+BY_NAME = name_order(PERSONS)  # the API's own orders, so cursors pass between the two
+BY_DATE = date_order(EVENTS)
 
 
 def date(doc: Document) -> dict[str, Any]:
@@ -182,7 +172,7 @@ def person_answer(
     slug = person["_id"]
     return {
         "person": {
-            "id": global_id("Person", slug),
+            "id": to_global_id("Person", slug),
             "name": person["name"],
             "aliases": person["aliases"],
             "description": person.get("description"),
@@ -237,7 +227,7 @@ def person_answer(
 
 async def persons(db: Database, request: Request) -> dict[str, Any]:
     after = request.query_params.get("after")
-    query = {"sort.name": {"$gt": cursor_key(after)}} if after else {}
+    query = {"sort.name": {"$gt": BY_NAME.decode(after, "after")}} if after else {}
     page = (
         await db[PERSONS]
         .find(query, {"name": 1, "sort": 1})
@@ -261,14 +251,12 @@ async def persons(db: Database, request: Request) -> dict[str, Any]:
     return {
         "persons": {
             "pageInfo": {
-                "endCursor": cursor_of("persons.name-asc", shown[-1]["sort"]["name"])
-                if shown
-                else None,
+                "endCursor": BY_NAME.cursor(shown[-1]) if shown else None,
                 "hasNextPage": len(page) > 50,
             },
             "nodes": [
                 {
-                    "id": global_id("Person", p["_id"]),
+                    "id": to_global_id("Person", p["_id"]),
                     "name": p["name"],
                     "statements": {
                         "nodes": [
@@ -291,7 +279,7 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
     params = request.query_params
     bounds = {"$gte": params["from"], "$lte": params["to"] + "\ufffe"}
     if "after" in params:
-        bounds["$gt"] = cursor_key(params["after"])
+        bounds["$gt"] = BY_DATE.decode(params["after"], "after")
         del bounds["$gte"]
     projection = {"title": 1, "kind": 1, "date": 1}
     page = (
@@ -305,9 +293,7 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
     return {
         "events": {
             "pageInfo": {
-                "endCursor": cursor_of("events.date-asc", shown[-1]["date"]["asc"])
-                if shown
-                else None,
+                "endCursor": BY_DATE.cursor(shown[-1]) if shown else None,
                 "hasNextPage": len(page) > 20,
             },
             "nodes": [{"title": e["title"], "kind": e["kind"], "date": date(e)} for e in shown],
@@ -360,9 +346,7 @@ async def sanctions(db: Database, request: Request) -> dict[str, Any]:
 
 async def node(db: Database, request: Request) -> dict[str, Any]:
     node_id = request.query_params["id"]
-    type_name, _, slug = (
-        base64.urlsafe_b64decode(node_id + "=" * (-len(node_id) % 4)).decode().partition(":")
-    )
+    type_name, slug = from_global_id(node_id)
     collection, projection = _TYPES[type_name]
     doc = await db[collection].find_one({"_id": slug}, projection)
     if doc is None:

@@ -44,8 +44,9 @@ from api.database import (
 from api.embedded import EmbeddedMongo
 from api.settings import Settings
 from bench.corpus import SIZES, Corpus, corpus_name, load_corpus, loaded_corpus
-from bench.floor import cursor_of, global_id
+from bench.floor import BY_DATE, BY_NAME
 from bench.load import HOST, free_port, percentile, start_server, stop_server
+from schema.common.ids import to_global_id as global_id
 from schema.search.engine import parse_query, search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,10 +282,10 @@ async def parameters(db: Database, corpus: Corpus) -> dict[str, list[dict[str, A
         "person page": [{"slug": slug} for slug in persons],
         "persons(first: 50) + 5 latest statements": [
             {},
-            *({"after": cursor_of("persons.name-asc", key)} for key in name_keys),
+            *({"after": BY_NAME.cursor({"sort": {"name": key}})} for key in name_keys),
         ],
         "events after page 100": [
-            {**date_range, "after": cursor_of("events.date-asc", key)} for key in date_keys
+            {**date_range, "after": BY_DATE.cursor({"date": {"asc": key}})} for key in date_keys
         ],
         "search, misspelled name": [
             {"q": misspelled(doc["name"])} for doc in sorted(popular, key=lambda d: d["_id"])
