@@ -549,6 +549,7 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
     ops = [
         Operation(op.name, op.query, op.floor_path, chosen[op.name], op.page_sizes)
         for op in operations()
+        if not args.operation or any(op.name.startswith(name) for name in args.operation)
     ]
     report["parameters"] = {op.name: op.variables for op in ops}
     ports = {"graphql": free_port(), "floor": free_port()}
@@ -762,6 +763,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", action="append", choices=sorted(SIZES), help="S and L by default")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument(
+        "--operation",
+        action="append",
+        help="only the operations whose name starts so (repeatable; all by default)",
+    )
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".data" / "bench")
