@@ -6,3 +6,4 @@ from schema.common.loaders import DocumentBySlugLoader
 
 class ArticleBySlugLoader(DocumentBySlugLoader):
     collection = ARTICLES
+    fields = ("title", "publisher", "url", "publishedOn", "body", "language", "photo")

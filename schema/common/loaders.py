@@ -18,9 +18,9 @@ BY_DATE: dict[str, int] = {"date.asc": 1}
 
 class DocumentBySlugLoader(DataLoader[str, Document | None]):
     collection: ClassVar[str]
-    # The only stored fields its objects need, where that is known: a projection that
-    # names fields is cheaper for the server than one that leaves a large field out.
-    only: ClassVar[tuple[str, ...] | None] = None
+    # Every stored field its objects read (``from_doc``), but ``_id``: read by name,
+    # large ones only when selected (``Reads.naming``).
+    fields: ClassVar[tuple[str, ...]]
 
     def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)
@@ -28,10 +28,14 @@ class DocumentBySlugLoader(DataLoader[str, Document | None]):
         self.reads = reads
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        projection = dict.fromkeys(self.only, 1) if self.only else self.reads.projection
+        projection = self.reads.naming(self.fields)
         cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, projection)
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
+
+
+def uncited(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in fields if name != "citations")
 
 
 class DocumentsByFieldLoader(DataLoader[str, list[Document]]):

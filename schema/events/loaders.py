@@ -14,6 +14,16 @@ PARTICIPANT = "participants.actor.slug"
 
 class EventBySlugLoader(DocumentBySlugLoader):
     collection = EVENTS
+    fields = (
+        "title",
+        "description",
+        "kind",
+        "date",
+        "location",
+        "participants",
+        "citations",
+        "sanctions",
+    )
 
 
 class EventsByArticleLoader(DocumentsByFieldLoader):

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 from api.database import ORGANIZATIONS
-from schema.common.loaders import BY_NAME, DocumentBySlugLoader, DocumentsByFieldLoader
+from schema.common.loaders import (
+    BY_NAME,
+    DocumentBySlugLoader,
+    DocumentsByFieldLoader,
+    uncited,
+)
 
 
 class OrganizationBySlugLoader(DocumentBySlugLoader):
     collection = ORGANIZATIONS
+    fields = ("name", "aliases", "kind", "country", "description", "citations")
 
 
-class UncitedOrganizationBySlugLoader(OrganizationBySlugLoader):
+class UncitedOrganizationBySlugLoader(DocumentBySlugLoader):
     """For actors whose selection shows no citations: a popular one's thousands stay put."""
 
-    only = ("name", "aliases", "kind", "country", "description")
+    collection = ORGANIZATIONS
+    fields = uncited(OrganizationBySlugLoader.fields)
 
 
 class OrganizationsByArticleLoader(DocumentsByFieldLoader):

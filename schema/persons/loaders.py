@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 from api.database import PERSONS
-from schema.common.loaders import BY_NAME, DocumentBySlugLoader, DocumentsByFieldLoader
+from schema.common.loaders import (
+    BY_NAME,
+    DocumentBySlugLoader,
+    DocumentsByFieldLoader,
+    uncited,
+)
 
 
 class PersonBySlugLoader(DocumentBySlugLoader):
     collection = PERSONS
+    fields = ("name", "aliases", "description", "countries", "positions", "citations")
 
 
-class UncitedPersonBySlugLoader(PersonBySlugLoader):
+class UncitedPersonBySlugLoader(DocumentBySlugLoader):
     """For actors whose selection shows no citations: a popular one's thousands stay put."""
 
-    only = ("name", "aliases", "description", "countries", "positions")
+    collection = PERSONS
+    fields = uncited(PersonBySlugLoader.fields)
 
 
 class PersonsByArticleLoader(DocumentsByFieldLoader):

@@ -15,6 +15,20 @@ TARGET = "targets.slug"
 
 class SanctionBySlugLoader(DocumentBySlugLoader):
     collection = SANCTIONS
+    fields = (
+        "title",
+        "description",
+        "kinds",
+        "status",
+        "targetDescription",
+        "targetCount",
+        "reason",
+        "date",
+        "citations",
+        "authority",
+        "targets",
+        "inResponseTo",
+    )
 
 
 class SanctionsByArticleLoader(DocumentsByFieldLoader):

@@ -14,6 +14,17 @@ SPEAKER = "speaker.slug"
 
 class StatementBySlugLoader(DocumentBySlugLoader):
     collection = STATEMENTS
+    fields = (
+        "text",
+        "kind",
+        "speakerDescription",
+        "date",
+        "medium",
+        "citations",
+        "speaker",
+        "reportedBy",
+        "about",
+    )
 
 
 class StatementsByArticleLoader(DocumentsByFieldLoader):

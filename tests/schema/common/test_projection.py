@@ -5,9 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from graphql import parse
 
-from schema.common.projection import selected_field_names
+from api.database import Database, Document
+from schema.articles.loaders import ArticleBySlugLoader
+from schema.articles.types import Article
+from schema.common.loaders import DocumentBySlugLoader
+from schema.common.projection import Reads, selected_field_names
+from schema.events.loaders import EventBySlugLoader
+from schema.events.types import Event
+from schema.organizations.loaders import (
+    OrganizationBySlugLoader,
+    UncitedOrganizationBySlugLoader,
+)
+from schema.organizations.types import Organization
+from schema.persons.loaders import PersonBySlugLoader, UncitedPersonBySlugLoader
+from schema.persons.types import Person
+from schema.sanctions.loaders import SanctionBySlugLoader
+from schema.sanctions.types import Sanction
+from schema.statements.loaders import StatementBySlugLoader
+from schema.statements.types import Statement
 from tests.conftest import CommandRecorder, data
 
 NAMES_ONLY = """{
@@ -67,7 +85,11 @@ async def test_selected_citations_and_bodies_are_read(
     for citation in person["citations"]:
         assert citation["quote"] in citation["article"]["body"]
     for projection in _projections(commands):
-        assert projection == {"search": 0}, projection
+        kept = projection == {"search": 0}
+        named = set(projection.values()) == {1} and bool({"citations", "body"} & set(projection))
+        assert kept or named, projection
+    named = [p for p in _projections(commands) if set(p.values()) == {1}]
+    assert any("body" in p for p in named), named  # the article, read by slug
 
 
 async def test_lists_grouped_by_citation_still_find_their_documents(
@@ -111,7 +133,9 @@ async def test_an_actor_already_read_whole_is_not_read_again(
     person_finds = [
         command.get("projection") for command in commands.sent if command.get("find") == "persons"
     ]
-    assert person_finds == [{"search": 0, "body": 0}]  # the speaker is the page's person
+    assert person_finds == [  # one read: the speaker is the page's person
+        dict.fromkeys(("name", "aliases", "description", "countries", "positions", "citations"), 1)
+    ]
 
 
 async def test_actors_shown_with_citations_keep_them(client: httpx.AsyncClient) -> None:
@@ -120,3 +144,38 @@ async def test_actors_shown_with_citations_keep_them(client: httpx.AsyncClient) 
     } } } }"""
     nodes = (await data(client, query))["statements"]["nodes"]
     assert all(node["speaker"]["citations"] for node in nodes if node["speaker"])
+
+
+BY_SLUG: list[tuple[type[DocumentBySlugLoader], Any]] = [
+    (ArticleBySlugLoader, Article),
+    (PersonBySlugLoader, Person),
+    (UncitedPersonBySlugLoader, Person),
+    (OrganizationBySlugLoader, Organization),
+    (UncitedOrganizationBySlugLoader, Organization),
+    (EventBySlugLoader, Event),
+    (StatementBySlugLoader, Statement),
+    (SanctionBySlugLoader, Sanction),
+]
+
+
+@pytest.mark.parametrize(("loader", "shown"), BY_SLUG, ids=lambda value: value.__name__)
+async def test_objects_read_by_slug_equal_those_of_whole_documents(
+    client: httpx.AsyncClient,
+    db: Database,
+    loader: type[DocumentBySlugLoader],
+    shown: Any,
+) -> None:
+    """``fields`` names every stored field ``from_doc`` reads: an object made from the
+    projected document (citations and bodies selected, where the loader reads them) equals
+    the one made from the whole document, for every seeded document."""
+    reads = Reads()
+    reads.narrow(frozenset({"citations", "body"}))
+    docs = await db[loader.collection].find().to_list()
+    assert docs
+    loaded = await loader(db, reads).load_many([doc["_id"] for doc in docs])
+    for whole, projected in zip(docs, loaded, strict=True):
+        assert projected is not None
+        expected: Document = whole
+        if "citations" not in loader.fields:
+            expected = {name: value for name, value in whole.items() if name != "citations"}
+        assert shown.from_doc(projected) == shown.from_doc(expected), whole["_id"]
