@@ -88,8 +88,8 @@ async def test_selected_citations_and_bodies_are_read(
         kept = projection == {"search": 0}
         named = set(projection.values()) == {1} and bool({"citations", "body"} & set(projection))
         assert kept or named, projection
-    named = [p for p in _projections(commands) if set(p.values()) == {1}]
-    assert any("body" in p for p in named), named  # the article, read by slug
+    naming = [p for p in _projections(commands) if set(p.values()) == {1}]
+    assert any("body" in p for p in naming), naming  # the article, read by slug
 
 
 async def test_lists_grouped_by_citation_still_find_their_documents(
