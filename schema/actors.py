@@ -9,7 +9,6 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.database import Document
-from schema.common.projection import selects
 from schema.context import Info
 from schema.organizations.types import Organization
 from schema.persons.types import Person
@@ -46,7 +45,9 @@ async def load_actor(info: Info, ref: Document | None) -> Person | Organization 
 
 
 def _shows_citations(info: Info, whole: DataLoader[str, Document | None], slug: str) -> bool:
-    return whole.cache_map.get(slug) is not None or selects(info.selected_fields, "citations")
+    if whole.cache_map.get(slug) is not None:
+        return True
+    return info.context.reads.selects_under(info.path, lambda: info.selected_fields, "citations")
 
 
 async def load_actors(info: Info, refs: list[Document]) -> list[Person | Organization]:

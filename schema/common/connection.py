@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar
 import strawberry
 
 from api.database import Document, uninterrupted
-from schema.common.pagination import Page, Window, fetch_page
+from schema.common.pagination import Order, Page, Window, fetch_page
 from schema.common.types import PageInfo
 
 if TYPE_CHECKING:
@@ -19,7 +19,13 @@ NodeT = TypeVar("NodeT")
 
 @strawberry.type(description="An item of a connection with the cursor that points at it.")
 class Edge(Generic[NodeT]):
-    cursor: str = strawberry.field(description="Opaque cursor: pass it as after or before.")
+    doc: strawberry.Private[Document]
+    order: strawberry.Private[Order]
+
+    @strawberry.field(description="Opaque cursor: pass it as after or before.")
+    def cursor(self) -> str:
+        return self.order.cursor(self.doc)
+
     node: NodeT = strawberry.field(description="The item.")
 
 
@@ -42,14 +48,17 @@ class Connection(Generic[NodeT]):
         count: Callable[[], Awaitable[int]],
     ) -> Self:
         nodes = [convert(doc) for doc in page.docs]
+        docs, order = page.docs, page.order
         return cls(
-            edges=[Edge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
+            edges=[
+                Edge(doc=doc, order=order, node=node) for doc, node in zip(docs, nodes, strict=True)
+            ],
             nodes=nodes,
             page_info=PageInfo(
                 has_next_page=page.has_next,
                 has_previous_page=page.has_previous,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
+                start_cursor=order.cursor(docs[0]) if docs else None,
+                end_cursor=order.cursor(docs[-1]) if docs else None,
             ),
             count=count,
         )

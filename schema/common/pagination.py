@@ -131,7 +131,7 @@ class Window:
             kept.reverse()
         return Page(
             docs=kept,
-            cursors=[self.order.cursor(doc) for doc in kept],
+            order=self.order,
             has_next=extra if self.forward else self.before is not None,
             has_previous=self.after is not None if self.forward else extra,
         )
@@ -140,7 +140,7 @@ class Window:
 @dataclass(frozen=True)
 class Page:
     docs: list[Document]
-    cursors: list[str]
+    order: Order  # cursors are made from it when asked for: most queries show none
     has_next: bool
     has_previous: bool
 

@@ -9,10 +9,11 @@ such requests. The choice is per request, by field name over the whole operation
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graphql import DocumentNode, FieldNode, Node
+from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.types.nodes import SelectedField, Selection
 
@@ -30,12 +31,25 @@ class Reads:
 
     projection: Document = field(default_factory=lambda: dict(NEVER_SHOWN))
     hidden: frozenset[str] = frozenset()  # large stored fields no selected field shows
+    shown_under: dict[tuple[object, ...], bool] = field(default_factory=dict)
 
     def narrow(self, selected: frozenset[str]) -> None:
         self.hidden = frozenset(
             stored for stored, shown in LARGE_FIELDS.items() if shown not in selected
         )
         self.projection = {**NEVER_SHOWN, **dict.fromkeys(self.hidden, 0)}
+
+    def selects_under(
+        self, path: Path, selections: Callable[[], Sequence[Selection]], name: str
+    ) -> bool:
+        """``selects(selections(), name)`` for the field at ``path``, worked out once per
+        field of the operation rather than once per list item (the selection under a field
+        is the same for every item; Strawberry rebuilds ``selected_fields`` each time)."""
+        key = (name, *_field_path(path))
+        shown = self.shown_under.get(key)
+        if shown is None:
+            shown = self.shown_under[key] = selects(selections(), name)
+        return shown
 
     def naming(self, fields: Sequence[str]) -> Document:
         """``fields`` but the hidden ones, as a projection that names what it keeps: for
@@ -60,6 +74,15 @@ def selected_field_names(document: DocumentNode) -> frozenset[str]:
         if selection_set is not None:
             stack.extend(selection_set.selections)
     return frozenset(names)
+
+
+def _field_path(path: Path | None) -> Iterator[tuple[str, str | None]]:
+    """Response keys with their parent types, list indices left out: what decides which
+    field nodes a field is executed with."""
+    while path is not None:
+        if isinstance(path.key, str):
+            yield path.key, path.typename
+        path = path.prev
 
 
 def selects(selections: Sequence[Selection], name: str) -> bool:

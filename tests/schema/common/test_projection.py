@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from graphql import parse
+from graphql.pyutils import Path
 
 from api.database import Database, Document
 from schema.articles.loaders import ArticleBySlugLoader
@@ -179,3 +180,27 @@ async def test_objects_read_by_slug_equal_those_of_whole_documents(
         if "citations" not in loader.fields:
             expected = {name: value for name, value in whole.items() if name != "citations"}
         assert shown.from_doc(projected) == shown.from_doc(expected), whole["_id"]
+
+
+def test_the_selection_under_a_field_is_worked_out_once_for_all_its_items() -> None:
+    """Items of one list share the answer; the same response key under another parent
+    type, or another field, gets its own."""
+    reads = Reads()
+    asked: list[str] = []
+
+    def selections(label: str) -> Any:
+        def selected() -> list[Any]:
+            asked.append(label)
+            return []
+
+        return selected
+
+    statements = Path(None, "statements", "Query").add_key("nodes", "StatementConnection")
+    for index in range(3):
+        speaker = statements.add_key(index, None).add_key("speaker", "Statement")
+        assert not reads.selects_under(speaker, selections("speaker"), "citations")
+    other_parent = statements.add_key(0, None).add_key("speaker", "Sanction")
+    reads.selects_under(other_parent, selections("other parent"), "citations")
+    other_name = statements.add_key(0, None).add_key("speaker", "Statement")
+    reads.selects_under(other_name, selections("other name"), "body")
+    assert asked == ["speaker", "other parent", "other name"]
