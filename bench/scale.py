@@ -522,10 +522,14 @@ async def commands_per_page_size(op: Operation, port: int) -> list[float | None]
     return found
 
 
-async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path) -> dict[str, Any]:
+async def prepare(
+    size: str, seed: int, uri: str, names: list[str] | None
+) -> tuple[dict[str, Any], list[Operation]]:
+    """The size's corpus loaded (once) and the operations whose name starts with one of
+    ``names`` (all when None), with their request parameters drawn from it."""
     database = f"bench_{size.lower()}"
     settings = Settings(mongodb_uri=uri, mongodb_database=database, database_timeout_ms=3_600_000)
-    corpus = Corpus(SIZES[size], args.seed)
+    corpus = Corpus(SIZES[size], seed)
     client = create_client(uri, settings)
     report: dict[str, Any] = {"size": size, "database": database}
     try:
@@ -549,9 +553,15 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
     ops = [
         Operation(op.name, op.query, op.floor_path, chosen[op.name], op.page_sizes)
         for op in operations()
-        if not args.operation or any(op.name.startswith(name) for name in args.operation)
+        if not names or any(op.name.startswith(name) for name in names)
     ]
     report["parameters"] = {op.name: op.variables for op in ops}
+    return report, ops
+
+
+async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path) -> dict[str, Any]:
+    report, ops = await prepare(size, args.seed, uri, args.operation)
+    database = report["database"]
     ports = {"graphql": free_port(), "floor": free_port()}
     environment = {"MONGODB_URI": uri, "MONGODB_DATABASE": database, **PRODUCTION}
     logs = {name: (tmp / f"{size}-{name}.log").open("wb") for name in ports}
@@ -567,13 +577,14 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
         report["differing_answers"], report["unanswered_checks"] = await check_same_answers(
             ops, ports
         )
-        report["commands_by_page_size"] = {
-            op.name: await commands_per_page_size(op, ports["graphql"])
-            for op in ops
-            if op.page_sizes
-        }
-        results = []
         report["settle_seconds"] = 0.0
+        report["commands_by_page_size"] = {}
+        for op in ops:
+            if op.page_sizes:  # after the database has finished what earlier checks left
+                report["settle_seconds"] += await settle(uri, database)
+                found = await commands_per_page_size(op, ports["graphql"])
+                report["commands_by_page_size"][op.name] = found
+        results = []
         for concurrency in args.concurrency:
             for op in ops:
                 row: dict[str, Any] = {"operation": op.name, "concurrency": concurrency}
