@@ -140,8 +140,7 @@ def server_share(target: str, spec: Path, few: int, more: int, uri: str, databas
     return shares[0] - shares[1]
 
 
-def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def measure(args: argparse.Namespace) -> None:
     with database_uri(args.data_dir, args.size) as (uri, _described):
         report, ops = asyncio.run(prepare(args.size, args.seed, uri, args.operation))
         database = report["database"]
@@ -156,13 +155,10 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
                     server_share(target, specs[op.name], few, more, uri, database)
                     for target in TARGETS
                 )
-                row = {"operation": op.name, "api": api, "floor": floor, "ratio": api / floor}
                 print(
                     f"{op.name:45s} API {api / 1e6:7.2f} M  floor {floor / 1e6:7.2f} M"
                     f"  API / floor {api / floor:5.2f}"
                 )
-                rows.append(row)
-    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,9 +27,8 @@ LARGE_FIELDS = {"citations": "citations", "body": "body"}
 
 @dataclass
 class Reads:
-    """The projection this request's reads use; narrowed once the operation is known."""
+    """What this request's reads leave in the database; narrowed once the operation is known."""
 
-    projection: Document = field(default_factory=lambda: dict(NEVER_SHOWN))
     hidden: frozenset[str] = frozenset()  # large stored fields no selected field shows
     shown_under: dict[tuple[object, ...], bool] = field(default_factory=dict)
 
@@ -37,7 +36,11 @@ class Reads:
         self.hidden = frozenset(
             stored for stored, shown in LARGE_FIELDS.items() if shown not in selected
         )
-        self.projection = {**NEVER_SHOWN, **dict.fromkeys(self.hidden, 0)}
+
+    @property
+    def projection(self) -> Document:
+        """Leaves out what is never shown and the hidden large fields."""
+        return {**NEVER_SHOWN, **dict.fromkeys(self.hidden, 0)}
 
     def selects_under(
         self, path: Path, selections: Callable[[], Sequence[Selection]], name: str
