@@ -35,7 +35,8 @@ def mongo_uri() -> Iterator[str]:
     if uri := os.environ.get("MONGODB_URI"):
         yield uri
         return
-    with EmbeddedMongo(":memory:") as server:
+    # Test commands (``configureFailPoint``) let tests hold or fail a command for real.
+    with EmbeddedMongo(":memory:", extra_args=["--enable-test-commands"]) as server:
         yield server.uri
 
 

@@ -154,6 +154,9 @@ async def fetch_page(
         .sort(window.sort())
         .limit(window.size + 1)
     )
+    if window.order.field == "_id":
+        # The plan MongoDB picks anyway; SecantusDB scans the collection and sorts otherwise.
+        cursor = cursor.hint([("_id", 1)])
     return window.page(await find_all(cursor))
 
 
@@ -175,7 +178,9 @@ async def fetch_pages(
     """
     if not parents:
         return {}
-    wanted = {"$in": list(parents)}
+    # One parent (the next page of one person's list) is an equality: SecantusDB plans
+    # ``$in`` plus a cursor range on a compound index as a collection scan.
+    wanted: str | Document = parents[0] if len(parents) == 1 else {"$in": list(parents)}
     # ``field``'s first part may be an array of subdocuments (``participants.actor.slug``):
     # a copy of it is unwound, so a document joins the group of each parent it holds and
     # the group key is a plain path (which every server evaluates alike).

@@ -471,3 +471,28 @@ async def test_walks_survive_slugs_that_extend_one_another(
     assert forward == whole
     backward, _ = await walk(client, listing, None, forward=False)
     assert backward == whole
+
+
+DOCUMENTED_DEFAULT = 20  # "20 when neither first nor last is given", as the schema says
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
+async def test_a_page_without_first_or_last_holds_the_documented_default(
+    client: httpx.AsyncClient, db: Database, listing: Listing
+) -> None:
+    """Twins of one item make the list longer than the default page, then a bare query
+    gets the list's first twenty, and says that more follow."""
+    slug = await listing.parent_slug(db)
+    query = {} if listing.parent_key is None else {listing.parent_key: slug}
+    original = await db[listing.collection].find_one(query)
+    assert original is not None
+    for n in range(DOCUMENTED_DEFAULT + 5):
+        twin_slug = f"{original['_id']}-twin-{n:02d}"
+        twin = {**original, "_id": twin_slug, "slug": twin_slug}
+        await db[listing.collection].insert_one(with_derived_fields(listing.collection, twin))
+    assert await listing.expected_count(db, slug) > DOCUMENTED_DEFAULT + 1
+    whole = slugs_of(await listing.fetch(client, slug, first=100))
+    page = await listing.fetch(client, slug)
+    assert slugs_of(page) == whole[:DOCUMENTED_DEFAULT]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert page["totalCount"] == len(whole)
