@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import yaml
+
+from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -25,25 +29,21 @@ API_SERVICE = "api"
 MONGO_DATA_DIR = "/data/db"
 MONGO_DEFAULT_PORT = 27017
 
-# Every environment variable the application reads (see `python -m api`).
-DOCUMENTED_SETTINGS: frozenset[str] = frozenset(
-    {
-        "MONGODB_URI",
-        "MONGODB_DATABASE",
-        "HOST",
-        "PORT",
-        "SEED_ON_START",
-        "LOG_LEVEL",
-        "GRAPHIQL",
-        "INTROSPECTION",
-    }
-)
+# Every environment variable the application reads: a field of api.settings.Settings,
+# upper-cased (no prefix, no aliases; test_settings_are_read_under_their_field_names).
+DOCUMENTED_SETTINGS: frozenset[str] = frozenset(name.upper() for name in Settings.model_fields)
 
 _OFFICIAL_MONGO_IMAGE = re.compile(
     r"^(?:docker\.io/)?(?:library/)?mongo:(?P<major>\d+)(?:\.\d+)*(?:-[\w.-]+)?(?:@sha256:[0-9a-f]+)?$"
 )
 _INITIATE_SET_NAME = re.compile(r"rs\.initiate\(\s*\{\s*_id\s*:\s*['\"](?P<name>[^'\"]+)['\"]")
 _INITIATE_MEMBER_HOST = re.compile(r"\bhost\s*:\s*['\"](?P<host>[^'\":]+)(?::(?P<port>\d+))?['\"]")
+# Compose interpolation: $$, $NAME, ${NAME}, ${NAME:-default}, ${NAME-default},
+# ${NAME:?error}, ${NAME?error}, ${NAME:+other}, ${NAME+other}.
+_INTERPOLATION = re.compile(
+    r"\$(?:(?P<escaped>\$)|(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\})"
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -73,15 +73,54 @@ def _scalar(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _api_environment() -> dict[str, str]:
+def _interpolate(value: str, operator_env: Mapping[str, str]) -> str:
+    """What Compose makes of ``value`` given the operator's environment."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match["escaped"]:
+            return "$"
+        name = match["bare"] or match["name"]
+        op, arg = match["op"] or "", match["arg"] or ""
+        given = operator_env.get(name)
+        # With a colon, a variable set to "" counts as unset.
+        is_set = given is not None and (given != "" or not op.startswith(":"))
+        value = given or ""
+        if op.endswith("-"):
+            return value if is_set else arg
+        if op.endswith("?"):
+            assert is_set, f"${name} must be set: {arg}"
+            return value
+        if op.endswith("+"):
+            return arg if is_set else ""
+        return value
+
+    return _INTERPOLATION.sub(substitute, value)
+
+
+def _api_environment(operator_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The api container's environment when the operator's shell has ``operator_env``
+    (none by default: what the file itself sets)."""
+    given = operator_env or {}
     raw = _service(API_SERVICE).get("environment", {})
     if isinstance(raw, list):
         env: dict[str, str] = {}
         for entry in raw:
             key, _, value = str(entry).partition("=")
-            env[key] = value
+            env[key] = _interpolate(value, given)
         return env
-    return {key: _scalar(value) for key, value in _mapping(raw, "api environment").items()}
+    return {
+        key: _interpolate(_scalar(value), given)
+        for key, value in _mapping(raw, "api environment").items()
+    }
+
+
+def _settings_of(env: Mapping[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The Settings the app builds from ``env`` (and nothing of the test's own environment)."""
+    for name in DOCUMENTED_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Settings()
 
 
 def _api_env(name: str) -> str:
@@ -291,10 +330,23 @@ def test_api_mongodb_uri_targets_the_mongo_service() -> None:
     assert port in {None, MONGO_DEFAULT_PORT}
 
 
-def test_api_seeds_on_start_and_disables_dev_features() -> None:
-    assert _api_env("SEED_ON_START").lower() == "true"
-    assert _api_env("GRAPHIQL").lower() == "false"
-    assert _api_env("INTROSPECTION").lower() == "false"
+def test_api_seeds_on_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _settings_of(_api_environment(), monkeypatch).seed_on_start is True
+
+
+def test_api_serves_graphiql_and_introspection_unless_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The guide: GraphiQL and introspection are a product, on by default in
+    # docker-compose.yml too (GraphiQL's docs panel needs introspection); an operator
+    # may switch them off.
+    served = _settings_of(_api_environment(), monkeypatch)
+    assert served.graphiql is True
+    assert served.introspection is True
+    off = {"GRAPHIQL": "false", "INTROSPECTION": "false"}
+    switched_off = _settings_of(_api_environment(off), monkeypatch)
+    assert switched_off.graphiql is False
+    assert switched_off.introspection is False
 
 
 def test_api_listens_on_all_interfaces() -> None:
@@ -324,6 +376,23 @@ def test_api_has_readiness_healthcheck() -> None:
 def test_api_env_names_are_documented_settings() -> None:
     undocumented = _api_environment().keys() - DOCUMENTED_SETTINGS
     assert not undocumented, f"api sets unknown settings: {sorted(undocumented)}"
+
+
+def test_settings_are_read_under_their_field_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What DOCUMENTED_SETTINGS assumes: each field is read from its upper-cased name."""
+    assert Settings.model_config.get("env_prefix", "") == ""
+    for name, field in Settings.model_fields.items():
+        assert field.alias is None, name
+        assert field.validation_alias is None, name
+    assert _settings_of({"LOG_LEVEL": "warning"}, monkeypatch).log_level == "warning"
+
+
+def test_api_env_values_are_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _settings_of(_api_environment(), monkeypatch)
+    for name, value in _api_environment().items():
+        field = name.lower()
+        assert field in Settings.model_fields, name
+        assert field in settings.model_fields_set, f"{name}={value!r} was not read"
 
 
 # --------------------------------------------------------------------------- Dockerfile

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
 import pytest
+from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
+from pymongo import ASCENDING
 from starlette.applications import Starlette
 
 from api.database import COLLECTIONS, Database
@@ -521,18 +523,111 @@ async def test_get_requests_report_errors_the_same_way(client: httpx.AsyncClient
 # -- bad input never changes data ---------------------------------------------
 
 
-async def snapshot(db: Database) -> dict[str, list[dict[str, Any]]]:
-    return {
-        collection: await db[collection].find({}).sort("_id", 1).to_list()
-        for collection in COLLECTIONS
-    }
+def canonical(document: Mapping[str, Any]) -> str:
+    """Exact text of a document: field order and BSON types count (60 and 60.0 differ)."""
+    return dumps(document, json_options=CANONICAL_JSON_OPTIONS)
+
+
+async def snapshot(db: Database) -> dict[str, dict[str, list[str]]]:
+    """Everything a write could change: every collection of the database (not only the
+    app's), its options, every document and every index."""
+    state: dict[str, dict[str, list[str]]] = {}
+    async for info in await db.list_collections():
+        name = info["name"]
+        documents = await db[name].find({}).sort("_id", 1).to_list()
+        indexes = await (await db[name].list_indexes()).to_list()
+        state[name] = {
+            "options": [canonical(info.get("options", {}))],
+            "documents": [canonical(document) for document in documents],
+            "indexes": sorted(canonical(index) for index in indexes),
+        }
+    return state
+
+
+async def _first_id(db: Database, collection: str) -> Any:
+    document = await db[collection].find_one({}, sort=[("_id", ASCENDING)])
+    assert document is not None, collection
+    return document["_id"]
+
+
+async def _retype_a_number(db: Database) -> None:
+    """An int stored as the equal double: == on decoded documents cannot tell them apart."""
+    for collection in COLLECTIONS:
+        async for document in db[collection].find({}):
+            for key, value in document.items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    await db[collection].update_one(
+                        {"_id": document["_id"]}, {"$set": {key: float(value)}}
+                    )
+                    return
+    raise AssertionError("no top-level integer to retype")
+
+
+async def _reorder_fields(db: Database) -> None:
+    document = await db["persons"].find_one({"_id": await _first_id(db, "persons")})
+    assert document is not None
+    rest = [(key, value) for key, value in document.items() if key != "_id"]
+    await db["persons"].replace_one(
+        {"_id": document["_id"]}, {"_id": document["_id"], **dict(reversed(rest))}
+    )
+
+
+async def _rename_someone(db: Database) -> None:
+    await db["persons"].update_one(
+        {"_id": await _first_id(db, "persons")}, {"$set": {"name": "Someone Else"}}
+    )
+
+
+async def _delete_a_document(db: Database) -> None:
+    await db["events"].delete_one({"_id": await _first_id(db, "events")})
+
+
+async def _add_a_document(db: Database) -> None:
+    await db["sanctions"].insert_one({"_id": "zz-new-sanction"})
+
+
+async def _add_a_collection(db: Database) -> None:
+    await db["request_log"].insert_one({"_id": "one"})
+
+
+async def _add_an_index(db: Database) -> None:
+    await db["statements"].create_index([("medium", ASCENDING)])
+
+
+async def _drop_an_index(db: Database) -> None:
+    indexes = await (await db["persons"].list_indexes()).to_list()
+    await db["persons"].drop_index(next(i["name"] for i in indexes if i["name"] != "_id_"))
+
+
+CHANGES: dict[str, Callable[[Database], Awaitable[None]]] = {
+    "retype-a-number": _retype_a_number,
+    "reorder-fields": _reorder_fields,
+    "rename-someone": _rename_someone,
+    "delete-a-document": _delete_a_document,
+    "add-a-document": _add_a_document,
+    "add-a-collection": _add_a_collection,
+    "add-an-index": _add_an_index,
+    "drop-an-index": _drop_an_index,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+async def test_the_snapshot_sees_any_change(
+    client: httpx.AsyncClient, db: Database, change: str
+) -> None:
+    """The check below can fail: one write between two snapshots makes them differ."""
+    before = await snapshot(db)
+    assert await snapshot(db) == before  # reading changes nothing
+    await CHANGES[change](db)
+    assert await snapshot(db) != before
 
 
 async def test_bad_requests_change_no_data(
     client: httpx.AsyncClient, raw: httpx.AsyncClient, db: Database
 ) -> None:
     before = await snapshot(db)
-    counts = {collection: len(docs) for collection, docs in before.items()}
+    counts = {name: len(before[name]["documents"]) for name in COLLECTIONS if name in before}
+    assert len(counts) == len(COLLECTIONS), counts
     assert all(counts.values()), counts
     persons_cursor = await cursor_of(client, "persons")
     rejected: list[tuple[str, dict[str, Any]]] = [(query, {}) for query in BAD_PAGINATION]
@@ -570,5 +665,7 @@ async def test_bad_requests_change_no_data(
     for content, content_type in HANDLED_BODIES + CRASHING_BODIES:
         await raw.post("/graphql", content=content, headers={"content-type": content_type})
     after = await snapshot(db)
-    assert {collection: len(docs) for collection, docs in after.items()} == counts
+    assert {name: len(state["documents"]) for name, state in after.items()} == {
+        name: len(state["documents"]) for name, state in before.items()
+    }
     assert after == before
