@@ -36,17 +36,32 @@ def test_a_run_measures_every_operation_against_the_floor(
     )
     report = json.loads(report_json.read_text())
     size = report["sizes"]["XS"]
+    names = [op.name for op in scale.operations()]
     assert size["load"]["articles"] == 20  # loaded now; the next run would reuse it
-    assert set(size["differing_answers"].values()) == {0}
-    assert set(size["unanswered_checks"].values()) == {0}
+    # Every request of every operation was sent to both servers once, whatever the clock:
+    # each got an answer from both (none unanswered), and the same answer.
+    assert all(size["parameters"][name] for name in names), size["parameters"]
+    assert size["differing_answers"] == dict.fromkeys(names, 0)
+    assert size["unanswered_checks"] == dict.fromkeys(names, 0)
     rows = size["results"]
-    assert [row["operation"] for row in rows] == [op.name for op in scale.operations()]
+    assert [row["operation"] for row in rows] == names
+    # The timed runs, by what happened rather than how fast: requests were sent, every
+    # one was answered 200 without GraphQL errors, and the servers' own command counts
+    # were divided among them. Throughput and latency are the report's, not the test's.
+    # (How many requests depends on the clock; at least one per worker that connected
+    # before --duration ran out, as bench.scale.drive checks its deadline first.)
     for row in rows:
         for target in ("graphql", "floor"):
-            assert row[target]["errors"] == 0, row
-            assert row[target]["rps"] > 0, row
-            assert row[target]["commands_per_request"] >= 1, row
-    for small, full in size["commands_by_page_size"].values():
-        assert small == full
+            figures = row[target]
+            assert figures["requests"] >= 1, row
+            assert figures["errors"] == 0, row
+            assert figures["first_error"] is None, row
+            assert figures["commands_per_request"] >= 1, row
+    # A request that failed is None here: None == None must not pass as "the same".
+    paged = {op.name for op in scale.operations() if op.page_sizes}
+    assert set(size["commands_by_page_size"]) == paged
+    for name, (small, full) in size["commands_by_page_size"].items():
+        assert small is not None, name
+        assert small == full, name
     assert size["peak_rss_mb"]["graphql"] > 0
     assert "| node(id) | 2 |" in report_md.read_text()
