@@ -14,12 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.body_limit import BodySizeLimit
-from api.database import uninterrupted
 from api.graphql_app import DossierGraphQL
 from api.lifespan import make_lifespan
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.settings import Settings
-from schema.schema import build_schema
+from model.store import uninterrupted
+from schema.schema import Limits, build_schema
 
 READY_PING_MS = 1000
 
@@ -40,14 +40,18 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(
-    settings: Settings | None = None, command_listeners: Sequence[CommandListener] = ()
-) -> Starlette:
+def create_app(settings: Settings, command_listeners: Sequence[CommandListener] = ()) -> Starlette:
     """``command_listeners`` see every database command (tests and benchmarks count them)."""
-    settings = settings or Settings()
     metrics = Metrics()
+    limits = Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_query_tokens,
+        max_cost=settings.max_query_cost,
+        introspection=settings.introspection,
+    )
     graphql = DossierGraphQL(
-        build_schema(settings),
+        build_schema(limits),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         max_variables_bytes=settings.max_variables_bytes,

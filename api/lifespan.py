@@ -17,8 +17,10 @@ from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
-from api.database import Database, ensure_indexes, open_database
+from api.database import open_database
 from api.settings import Settings
+from model.indexes import ensure_indexes
+from model.store import Database
 from seed.loader import load_directory
 
 logger = logging.getLogger("dossier")

@@ -20,8 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import get_args
 
-from api.database import COLLECTIONS, Database, ensure_indexes, open_database
+from api.database import open_database
 from api.settings import Settings
+from model.indexes import ensure_indexes
+from model.names import COLLECTIONS
+from model.store import Database
 from seed.annotations import Annotations, EventKind, OrganizationKind, Precision
 from seed.loader import PreparedArticle, load_new_articles, prepare_text
 

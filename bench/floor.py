@@ -28,20 +28,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from api.database import (
-    ARTICLES,
-    EVENTS,
-    ORGANIZATIONS,
-    PERSONS,
-    SANCTIONS,
-    STATEMENTS,
-    Database,
-    Document,
-    create_client,
-)
+from api.database import create_client
 from api.settings import Settings
+from model import paths
+from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Database, Document
 from schema.common.ids import from_global_id, to_global_id
 from schema.common.pagination import date_order, name_order
+from schema.common.projection import Reads
 from schema.search.engine import parse_query, search
 
 NAME = {"name": 1}
@@ -111,7 +105,7 @@ async def person_page(db: Database, request: Request) -> dict[str, Any]:
     person = await db[PERSONS].find_one({"_id": slug}, {"search": 0, "sort": 0})
     if person is None:
         return {"person": None}
-    by_date = [("date.asc", 1)]
+    by_date = [(paths.DATE_ASC, 1)]
     projection = {"search": 0}
     start = asyncio.create_task  # every read below at once, as the API's loaders do
     orgs = start(
@@ -126,19 +120,15 @@ async def person_page(db: Database, request: Request) -> dict[str, Any]:
         by_ids(db, ARTICLES, {c["article"] for c in person["citations"]}, {"title": 1})
     )
     statements = start(
-        db[STATEMENTS].find({"speaker.slug": slug}, projection).sort(by_date).limit(20).to_list()
+        db[STATEMENTS].find({paths.SPEAKER: slug}, projection).sort(by_date).limit(20).to_list()
     )
-    statement_count = start(db[STATEMENTS].count_documents({"speaker.slug": slug}))
+    statement_count = start(db[STATEMENTS].count_documents({paths.SPEAKER: slug}))
     events = start(
-        db[EVENTS]
-        .find({"participants.actor.slug": slug}, projection)
-        .sort(by_date)
-        .limit(20)
-        .to_list()
+        db[EVENTS].find({paths.PARTICIPANT: slug}, projection).sort(by_date).limit(20).to_list()
     )
-    event_count = start(db[EVENTS].count_documents({"participants.actor.slug": slug}))
+    event_count = start(db[EVENTS].count_documents({paths.PARTICIPANT: slug}))
     sanctions = start(
-        db[SANCTIONS].find({"targets.slug": slug}, projection).sort(by_date).limit(20).to_list()
+        db[SANCTIONS].find({paths.TARGET: slug}, projection).sort(by_date).limit(20).to_list()
     )
     return person_answer(
         person,
@@ -227,21 +217,21 @@ def person_answer(
 
 async def persons(db: Database, request: Request) -> dict[str, Any]:
     after = request.query_params.get("after")
-    query = {"sort.name": {"$gt": BY_NAME.decode(after, "after")}} if after else {}
+    query = {paths.NAME_ORDER: {"$gt": BY_NAME.decode(after, "after")}} if after else {}
     page = (
         await db[PERSONS]
         .find(query, {"name": 1, "sort": 1})
-        .sort("sort.name", 1)
+        .sort(paths.NAME_ORDER, 1)
         .limit(51)
         .to_list()
     )
     shown = page[:50]
     # The five latest statements of every person: one command, one index range.
     pipeline: list[Document] = [
-        {"$match": {"speaker.slug": {"$in": [p["_id"] for p in shown]}}},
-        {"$sort": {"date.asc": -1}},
+        {"$match": {paths.SPEAKER: {"$in": [p["_id"] for p in shown]}}},
+        {"$sort": {paths.DATE_ASC: -1}},
         {"$project": {"text": 1, "date": 1, "speaker": 1}},
-        {"$group": {"_id": "$speaker.slug", "docs": {"$firstN": {"n": 5, "input": "$$ROOT"}}}},
+        {"$group": {"_id": "$" + paths.SPEAKER, "docs": {"$firstN": {"n": 5, "input": "$$ROOT"}}}},
     ]
     latest = {
         group["_id"]: group["docs"]
@@ -284,8 +274,8 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
     projection = {"title": 1, "kind": 1, "date": 1}
     page = (
         await db[EVENTS]
-        .find({"date.asc": bounds}, projection)
-        .sort("date.asc", 1)
+        .find({paths.DATE_ASC: bounds}, projection)
+        .sort(paths.DATE_ASC, 1)
         .limit(21)
         .to_list()
     )
@@ -302,7 +292,9 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
 
 
 async def search_endpoint(db: Database, request: Request) -> dict[str, Any]:
-    hits = await search(db, parse_query(request.query_params["q"]), list(_COLLECTION_TYPES), 10)
+    hits = await search(
+        db, parse_query(request.query_params["q"]), list(_COLLECTION_TYPES), 10, Reads()
+    )
     shown = []
     for hit in hits:
         type_name = _COLLECTION_TYPES[hit.collection]
@@ -322,8 +314,8 @@ async def sanctions(db: Database, request: Request) -> dict[str, Any]:
     projection = {"title": 1, "status": 1, "kinds": 1, "date": 1, "targets": 1}
     page = (
         await db[SANCTIONS]
-        .find({"authority.slug": authority}, projection)
-        .sort("date.asc", 1)
+        .find({paths.AUTHORITY: authority}, projection)
+        .sort(paths.DATE_ASC, 1)
         .limit(20)
         .to_list()
     )

@@ -35,7 +35,8 @@ from starlette.types import Receive, Scope, Send
 from api.app import create_app
 from api.settings import Settings
 from bench.floor import create_floor_app
-from bench.scale import PRODUCTION, ROOT, Operation, database_uri, prepare
+from bench.operations import Operation, prepare
+from bench.process import PRODUCTION, ROOT, database_uri
 
 TARGETS = ("api", "floor")
 _COLLECTED = re.compile(r"Collected : (\d+)")

@@ -14,26 +14,32 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
-import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import httpx
 
-HOST = "127.0.0.1"
-ROOT = Path(__file__).resolve().parent.parent
+from api.embedded import free_port
+from bench.process import (
+    HOST,
+    children_of,
+    interrupt,
+    log_tail,
+    rss_mb,
+    start_server,
+    stop_server,
+    wait_ready,
+)
+from bench.stats import percentile
+
 LEAK_MARKERS = ("Traceback", 'File "', "pymongo", "bson")
 REQUEST_TIMEOUT_S = 30.0
 VALID_SHARE = 0.7
@@ -136,35 +142,6 @@ def probes(node_id: str) -> tuple[list[Probe], list[Probe]]:
         Probe("abuse:lone-surrogate", False, body=surrogate.encode()),
     ]
     return valid, abusive
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def process_tree(pid: int) -> list[int]:
-    """The process and its descendants, from /proc/<pid>/task/*/children."""
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                todo.extend(int(child) for child in children.read_text().split())
-    return pids
-
-
-def rss_mb(pid: int) -> float:
-    """VmRSS summed over the process tree, in MB."""
-    total_kb = 0
-    for member in process_tree(pid):
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-    return total_kb / 1024
 
 
 def classify(probe: Probe, response: httpx.Response, latency_ms: float) -> Result:
@@ -284,11 +261,6 @@ class Report:
         }
 
 
-def percentile(ordered: list[float], share: float) -> float | None:
-    """Nearest rank: the smallest value at or above ``share`` of the sorted values."""
-    return round(ordered[max(math.ceil(share * len(ordered)) - 1, 0)], 1) if ordered else None
-
-
 def markdown(data: dict[str, Any]) -> str:
     latency, rss, health = data["valid_latency_ms"], data["rss_mb"], data["final_health"]
     lines = [
@@ -324,75 +296,6 @@ def markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def start_server(
-    port: int,
-    data_dir: Path,
-    log: Any,
-    *,
-    module: str = "api",
-    environment: Mapping[str, str] | None = None,
-) -> subprocess.Popen[bytes]:
-    """``python -m <module>`` on ``port``, configured as a user would, ``environment`` last."""
-    env = {
-        **os.environ,  # MONGODB_URI, when set, passes through
-        "HOST": HOST,
-        "PORT": str(port),
-        "DATA_DIR": str(data_dir),
-        "MONGODB_DATABASE": "bench",
-        "LOG_LEVEL": "warning",
-        "GRAPHIQL": "false",
-        "PYTHONUNBUFFERED": "1",
-        **(environment or {}),
-    }
-    # Own session: a Ctrl-C reaches only this script, which then stops the server in order.
-    return subprocess.Popen(
-        [sys.executable, "-m", module],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def children_of(pid: int) -> dict[int, bytes]:
-    """The descendants' command lines, to stop them should the server die before them."""
-    found = {}
-    for child in process_tree(pid)[1:]:
-        with contextlib.suppress(OSError):
-            found[child] = Path(f"/proc/{child}/cmdline").read_bytes()
-    return found
-
-
-def stop_server(server: subprocess.Popen[bytes], children: dict[int, bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    # A server that crashed or was killed leaves its embedded database running: stop it,
-    # if the pid still runs the same command (no reuse).
-    for pid, cmdline in children.items():
-        with contextlib.suppress(OSError):
-            if Path(f"/proc/{pid}/cmdline").read_bytes() == cmdline:
-                os.kill(pid, signal.SIGKILL)
-
-
-async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with code {server.returncode} at start")
-        with contextlib.suppress(httpx.HTTPError):
-            if (await client.get("/readyz", timeout=2)).status_code == 200:
-                return
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the server was not ready within 60 s")
-
-
 async def bench(
     args: argparse.Namespace, server: subprocess.Popen[bytes], port: int, children: dict[int, bytes]
 ) -> Report:
@@ -404,7 +307,7 @@ async def bench(
         limits=limits,
         trust_env=False,  # no proxies: loopback only
     ) as client:
-        await wait_ready(client, server)
+        await wait_ready(port, server)
         children.update(children_of(server.pid))
         first = await query(client, "{ persons(first: 1) { nodes { id } } }")
         valid, abusive = probes(first["data"]["persons"]["nodes"][0]["id"])
@@ -427,11 +330,6 @@ async def bench(
         check = await send(client, valid[0])
         report.health_query = check.outcome
     return report
-
-
-def interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the bench as Ctrl-C does: through the finally that stops the server."""
-    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 130
             except Exception as exc:
                 print(f"bench failed: {exc}", file=sys.stderr)
-                print(log_path.read_text(errors="replace")[-3000:], file=sys.stderr)
+                print(log_tail(log_path), file=sys.stderr)
                 return 1
             finally:
                 stop_server(server, children)

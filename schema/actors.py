@@ -8,7 +8,7 @@ from typing import Annotated, TypeAlias
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from api.database import Document
+from model.store import Document
 from schema.context import Info
 from schema.organizations.types import Organization
 from schema.persons.types import Person

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from api.database import Database
+from model.store import Database
 from schema.common.projection import Reads
 from schema.loaders import Loaders
 

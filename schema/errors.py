@@ -1,16 +1,44 @@
 """Every error leaves with an ``extensions.code``; unexpected ones leave masked.
 
-An exception that is not one of ours (a driver error, a bug) is logged in full
-under the request id, and the client gets a generic message with that id, never
-a stack trace or driver internals.
+The code is decided by the step that failed and by the exception, or the rule, that
+failed it; never by the words of a message, which a library upgrade may change:
+
+- parsing: ``QUERY_TOO_COMPLEX`` when the parser's token limit stopped it (its own token
+  count says so), else ``GRAPHQL_PARSE_FAILED``;
+- validation: the code the rule gave its error (``coded_rules``: the schema wraps the
+  depth and alias limits so that theirs say ``QUERY_TOO_COMPLEX``), else
+  ``GRAPHQL_VALIDATION_FAILED``;
+- execution: an error that carries a code keeps it (``UserInputError`` and the other
+  ``CodedError``, the cost limit, the readiness check). Before any field runs, graphql-core
+  checks the variables: a value that does not fit its type (the error wraps the type's
+  own) is ``BAD_USER_INPUT``, what refuses the request as a whole (too many bad values)
+  ``GRAPHQL_VALIDATION_FAILED``. A field's failure goes by the exception it raised: a
+  database timeout ``TIMEOUT``, a database out of reach ``SERVICE_UNAVAILABLE``, anything
+  else ``INTERNAL_SERVER_ERROR``.
+
+An exception that is not one of ours (a driver error, a bug) is logged in full under the
+request id, and the client gets a generic message with that id, never a stack trace or
+driver internals.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
-from graphql import GraphQLError
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    GraphQLSyntaxError,
+    Lexer,
+    Source,
+    Token,
+    TokenKind,
+)
+from graphql.language.parser import Parser
+from graphql.validation import ASTValidationContext
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from strawberry.extensions import SchemaExtension
 
@@ -27,29 +55,12 @@ from schema.common.errors import (
 logger = logging.getLogger("dossier.errors")
 
 
-# graphql-core's words for a variable whose value cannot be used (as opposed to a
-# document that misuses a variable, which is a validation error).
-_BAD_VARIABLE_VALUE = (" invalid value", " was not provided", " must not be null")
+class Step(enum.Enum):
+    """The step of the operation its errors come from."""
 
-
-# What Strawberry's depth and alias limiters and graphql-core's token limit say.
-_LIMIT_WORDS = (
-    "exceeds maximum operation depth",
-    "aliases found. Allowed",
-    "Document contains more than",
-)
-
-
-def _is_bad_variable_value(error: GraphQLError) -> bool:
-    if error.path is not None or not error.message.startswith("Variable '$"):
-        return False
-    # A coercion error wraps the scalar's own error; validation errors wrap nothing.
-    coerced = isinstance(error.original_error, GraphQLError)
-    return coerced or any(words in error.message for words in _BAD_VARIABLE_VALUE)
-
-
-def _request_id(context: object) -> str | None:
-    return getattr(context, "request_id", None)
+    PARSING = "parsing"
+    VALIDATION = "validation"
+    EXECUTION = "execution"
 
 
 def _with_code(
@@ -66,20 +77,98 @@ def _with_code(
     )
 
 
-def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
-    original = error.original_error
-    if error.extensions and "code" in error.extensions:
-        return error
-    if _is_bad_variable_value(error):
-        return _with_code(error, BAD_USER_INPUT)
-    if error.path is None and any(words in error.message for words in _LIMIT_WORDS):
-        return _with_code(error, QUERY_TOO_COMPLEX)
-    if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
-        return _with_code(error, str(original.extensions["code"]), original.message)
-    if original is None:
-        if error.message.startswith("Syntax Error"):
-            return _with_code(error, GRAPHQL_PARSE_FAILED)
-        return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+# -- validation: the rule that reported the error ------------------------------------
+
+
+class _CodedReports:
+    """The validation context as one rule sees it: all of it, except that what the rule
+    reports carries ``code``. Rules report through ``context.report_error``, directly or
+    through their own ``report_error``; Strawberry's depth and alias limits do so while
+    they are constructed."""
+
+    def __init__(self, context: ASTValidationContext, code: str) -> None:
+        self._context = context
+        self._code = code
+
+    def report_error(self, error: GraphQLError) -> None:
+        self._context.report_error(_with_code(error, self._code))
+
+    def on_error(self, error: GraphQLError) -> None:
+        self.report_error(error)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+
+def coded_rule(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
+    """``rule``, whose errors carry ``extensions.code`` ``code``.
+
+    A new class: build it once (``coded_rules`` at schema construction), since the
+    validation cache's key holds the rule classes.
+    """
+
+    def __init__(self: ASTValidationRule, context: ASTValidationContext) -> None:
+        rule.__init__(self, cast(Any, _CodedReports(context, code)))
+
+    return cast(
+        "type[ASTValidationRule]",
+        type(rule.__name__, (rule,), {"__init__": __init__, "__doc__": rule.__doc__}),
+    )
+
+
+def coded_rules(
+    rules: Iterable[type[ASTValidationRule]], code: str
+) -> list[type[ASTValidationRule]]:
+    return [coded_rule(rule, code) for rule in rules]
+
+
+# -- parsing: the token limit or the grammar ------------------------------------------
+
+
+def _comment_at(lexer: Lexer, position: int) -> bool:
+    token: Token | None = lexer.token
+    while token is not None:
+        if token.kind is TokenKind.COMMENT and token.start == position:
+            return True
+        token = token.next
+    return False
+
+
+def stopped_by_token_limit(query: str, max_tokens: int | None, error: GraphQLError) -> bool:
+    """Whether ``error``, raised parsing ``query`` with ``max_tokens``, is the token limit
+    rather than a syntax error.
+
+    The parse is run again, with a parser and a lexer we can look at once they have
+    stopped where ``error`` says they did. The parser counts the tokens it consumes
+    (comments included) and stops as soon as it has one too many; the lexer also stops
+    in the middle of a run of comments that would exceed the limit, on the comment
+    itself, where no syntax error ever points. Only a failed parse is run again, and no
+    further than the limit lets it go.
+    """
+    if max_tokens is None or not error.positions:
+        return False
+    position = list(error.positions)
+    source = Source(query)
+    lexer = Lexer(source)
+    parser = Parser(source, max_tokens=max_tokens, lexer=lexer)
+    try:
+        parser.parse_document()
+    except GraphQLSyntaxError as again:
+        if list(again.positions or ()) != position:  # not the failure the client got
+            return False
+        return parser.token_count > max_tokens or _comment_at(lexer, position[0])
+    except RecursionError:  # graphql-core reports "nested too deeply", a syntax error
+        return False
+    return False
+
+
+# -- every error ----------------------------------------------------------------------
+
+
+def _database_or_internal(
+    error: GraphQLError, original: Exception | None, request_id: str | None
+) -> GraphQLError:
+    """An error no client mistake explains, by the exception that caused it."""
     unreachable = isinstance(original, ServerSelectionTimeoutError) or (
         isinstance(original, ConnectionFailure) and not original.timeout
     )
@@ -100,24 +189,58 @@ def classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
     return _with_code(error, INTERNAL_SERVER_ERROR, "Unexpected error.", requestId=request_id)
 
 
+def classify(
+    error: GraphQLError,
+    step: Step,
+    request_id: str | None,
+    token_limit: Callable[[GraphQLError], bool] | None = None,
+) -> GraphQLError:
+    """``error`` with its code. ``token_limit`` tells whether a syntax error is the token
+    limit (``stopped_by_token_limit`` for the request's query); without it, none is."""
+    original = error.original_error
+    if error.extensions and "code" in error.extensions:
+        return error
+    if isinstance(original, GraphQLError) and original.extensions and "code" in original.extensions:
+        return _with_code(error, str(original.extensions["code"]), original.message)  # its cause's
+    if step is Step.PARSING:
+        if not isinstance(error, GraphQLSyntaxError):  # the parser itself broke
+            return _database_or_internal(error, original, request_id)
+        too_many = token_limit is not None and token_limit(error)
+        return _with_code(error, QUERY_TOO_COMPLEX if too_many else GRAPHQL_PARSE_FAILED)
+    if step is Step.VALIDATION:
+        return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+    if error.path is None and original is None:  # graphql-core refusing the request whole
+        return _with_code(error, GRAPHQL_VALIDATION_FAILED)
+    if error.path is None and isinstance(original, GraphQLError):  # a variable's value
+        return _with_code(error, BAD_USER_INPUT)
+    return _database_or_internal(error, original, request_id)
+
+
 class ErrorCodes(SchemaExtension):
+    """Gives every error of the operation its code, once the operation has ended."""
+
     def on_operation(self) -> Iterator[None]:
+        self.step = Step.EXECUTION  # unless parsing or validation fails
         yield
         context = self.execution_context
         result = context.result
-        if result is not None and result.errors:
-            request_id = _request_id(context.context)
-            result.errors = [classify(error, request_id) for error in result.errors]
-        # What ran and how it ended, for the access log and the metrics (api.observability).
-        request = getattr(context.context, "request", None)
-        if request is not None:
-            try:
-                operation = context.operation_name
-            except RuntimeError:  # no operation of that name in the document
-                operation = None
-            request.state.operation = operation or "anonymous"
-            request.state.error_codes = (
-                [str((error.extensions or {}).get("code")) for error in (result.errors or [])]
-                if result is not None
-                else []
-            )
+        if result is None or not result.errors:
+            return
+        request_id: str | None = getattr(context.context, "request_id", None)
+        query = context.query or ""
+        max_tokens = context.parse_options.get("max_tokens")
+
+        def token_limit(error: GraphQLError) -> bool:
+            return stopped_by_token_limit(query, max_tokens, error)
+
+        result.errors = [classify(e, self.step, request_id, token_limit) for e in result.errors]
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        if self.execution_context.graphql_document is None:
+            self.step = Step.PARSING
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        if self.execution_context.pre_execution_errors:
+            self.step = Step.VALIDATION

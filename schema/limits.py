@@ -1,133 +1,272 @@
 """Limits on what one request may ask for: depth, aliases, tokens and cost.
 
-Strawberry has depth, alias and token limiters; the cost limit is ours. Cost counts
-the objects a query could resolve: each field costs one, and everything under a
-paginated field is multiplied by its page size (``first``/``last``, or the default),
-so nested connections multiply through as they would in the database.
+Strawberry has depth, alias and token limiters; the cost limit is ours. Cost counts the
+objects a query could resolve, read with the schema's types: every field costs one, and
+what a field returns many of is multiplied by how many one value of it can hold, so
+nested lists multiply through as they would in the database:
+
+- a connection (an object type with ``edges``, ``nodes`` and ``pageInfo``) by its page
+  size: ``first``, else ``last``, else the default page, at most the largest page;
+- a list by the bound declared on the field, ``metadata=bound(...)``: a number, or a
+  function of the field's arguments (``search(first:)``, ``nodes(ids:)``). It lives in
+  the field's Strawberry metadata, so the SDL does not show it;
+- a connection's ``edges`` and ``nodes`` hold the page its field was priced by, so they
+  are declared ``bound(PAGE)`` and do not multiply again;
+- a list of scalars costs one, whatever its bound: there is nothing under it to resolve.
+
+Introspection is answered from the schema in memory and is priced per field, its lists
+unmultiplied. ``tests/api/test_limits.py`` walks the served schema and fails on any list
+or connection this module cannot price.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from enum import Enum
+from typing import Any, TypeAlias
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
-    IntValueNode,
-    ListValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
-    VariableNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
+    get_argument_values,
+    get_named_type,
+    get_nullable_type,
+    get_variable_values,
+    is_introspection_type,
+    is_list_type,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.execution.values import VariableValues
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from schema.node.queries import MAX_NODES
-from schema.search.engine import DEFAULT_RESULTS, MAX_RESULTS
+
+Arguments: TypeAlias = Mapping[str, Any]
+"""A field's arguments as the resolver gets them: coerced, with defaults applied."""
 
 
-def _int_argument(field: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in field.arguments or ():
-        if argument.name.value != name:
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return int(value.value)
-        if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            return given if isinstance(given, int) and not isinstance(given, bool) else None
+class Page(Enum):
+    """The bound of a connection's ``edges`` and ``nodes``: the page the connection's
+    field is priced by, so they cost one each and do not multiply again."""
+
+    ITEMS = "the items of the page"
+
+
+PAGE = Page.ITEMS
+UNCUT = DEFAULT_PAGE_SIZE
+"""The bound of a list that grows with the corpus and that nothing cuts (the citations of
+a person, the statements about an event): priced as the page a connection gives by
+default. A popular person's citations run to thousands; a price that covered them would
+refuse that person's own page, so this is where the limit counts less than a query can
+resolve. Making such a list a connection would bound it, at the cost of an SDL change."""
+Bound: TypeAlias = int | Callable[[Arguments], int] | Page
+_BOUND = "dossier.cost.bound"
+
+
+def bound(items: Bound) -> dict[str, Bound]:
+    """A list field's ``metadata``: how many items one value of it is priced at.
+
+    ``items`` is a number, a function of the field's arguments, or ``PAGE`` for a
+    connection's ``edges`` and ``nodes``. A bound is exact where the API cuts the list
+    (``search(first:)``, ``nodes(ids:)``). Where it does not (a stored array, the
+    documents that point at this one), the number is the length the price assumes: a few
+    times what one item holds in the seed article and in the bench corpus, or ``UNCUT``
+    for a list that grows with the corpus.
+    """
+    return {_BOUND: items}
+
+
+def size_argument(name: str, *, default: int, maximum: int) -> Callable[[Arguments], int]:
+    """A bound read from an integer argument (``first``), ``default`` when not given."""
+
+    def items(arguments: Arguments) -> int:
+        given = arguments.get(name)
+        size = given if isinstance(given, int) else default
+        return max(0, min(size, maximum))
+
+    return items
+
+
+def length_argument(name: str, *, maximum: int) -> Callable[[Arguments], int]:
+    """A bound read from a list argument's length (``ids``), ``maximum`` when unknown."""
+
+    def items(arguments: Arguments) -> int:
+        given = arguments.get(name)
+        return min(len(given), maximum) if isinstance(given, list) else maximum
+
+    return items
+
+
+def page_size(arguments: Arguments) -> int:
+    """The size of the page a connection field returns, read as ``Window.parse`` reads it
+    (which refuses a size out of range: here it is clamped)."""
+    for name in ("first", "last"):
+        given = arguments.get(name)
+        if isinstance(given, int):
+            return max(0, min(given, MAX_PAGE_SIZE))
+    return DEFAULT_PAGE_SIZE
+
+
+def is_connection(type_: Any) -> bool:
+    """A Relay connection: an object type with ``edges``, ``nodes`` and ``pageInfo``."""
+    return isinstance(type_, GraphQLObjectType) and {"edges", "nodes", "pageInfo"} <= set(
+        type_.fields
+    )
+
+
+def _declared(field: GraphQLField) -> Bound | None:
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField):
+        return None
+    declared: Bound | None = definition.metadata.get(_BOUND)
+    return declared
+
+
+def _one(arguments: Arguments) -> int:
+    return 1
+
+
+def price(parent: GraphQLNamedType, field: GraphQLField) -> Callable[[Arguments], int] | None:
+    """How many items one value of ``field`` (a field of ``parent``) holds, as a function
+    of its arguments; ``None`` when the field returns a list or a connection and has no
+    price, or has a bound that does not fit what it returns."""
+    if is_introspection_type(parent):
+        return _one
+    declared = _declared(field)
+    returned = get_nullable_type(field.type)
+    if is_list_type(returned):
+        if declared is PAGE:
+            return _one if is_connection(parent) else None
+        if declared is None or is_connection(get_named_type(returned)):
+            return None
+        if isinstance(declared, int):
+            return functools.partial(_fixed, declared)
+        return declared
+    if declared is not None:
+        return None
+    if is_connection(returned):
+        return page_size if {"first", "last"} & set(field.args) else None
+    return _one
+
+
+def _fixed(items: int, arguments: Arguments) -> int:
+    return items
+
+
+def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if name == "__typename":
+        return TypeNameMetaFieldDef
+    if name == "__schema":
+        return SchemaMetaFieldDef
+    if name == "__type":
+        return TypeMetaFieldDef
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        field: GraphQLField | None = parent.fields.get(name)
+        return field
     return None
 
 
-def _list_length(field: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in field.arguments or ():
-        if argument.name.value != name:
-            continue
-        if isinstance(argument.value, ListValueNode):
-            return len(argument.value.values)
-        if isinstance(argument.value, VariableNode):
-            given = variables.get(argument.value.name.value)
-            return len(given) if isinstance(given, list) else None
-    return None
+class _Cost:
+    """One operation's cost, walked with the schema's types."""
 
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: VariableValues,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
 
-def _fan_out(field: FieldNode, variables: Mapping[str, Any]) -> int:
-    """How many items one evaluation of ``field`` can return (1 for plain fields)."""
-    name = field.name.value
-    if name == "nodes" and any(a.name.value == "ids" for a in field.arguments or ()):
-        return min(_list_length(field, "ids", variables) or MAX_NODES, MAX_NODES)
-    if name == "search":
-        first = _int_argument(field, "first", variables)
-        return max(0, min(first if first is not None else DEFAULT_RESULTS, MAX_RESULTS))
-    names = {argument.name.value for argument in field.arguments or ()}
-    paginated = {"first", "last"} & names or name in _CONNECTION_FIELDS
-    if not paginated:
-        return 1
-    size = _int_argument(field, "first", variables)
-    if size is None:
-        size = _int_argument(field, "last", variables)
-    return max(0, min(size if size is not None else DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    def of(
+        self,
+        parent: GraphQLNamedType | None,
+        selection_set: SelectionSetNode | None,
+        seen: frozenset[str] = frozenset(),
+    ) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + self._under(parent, selection, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                within = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.of(within, selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in self.fragments and name not in seen:
+                    fragment = self.fragments[name]
+                    within = self.schema.get_type(fragment.type_condition.name.value)
+                    total += self.of(within, fragment.selection_set, seen | {name})
+        return total
 
-
-# Connection fields, so an omitted page size counts as the default page.
-_CONNECTION_FIELDS = frozenset(
-    {
-        "articles",
-        "persons",
-        "organizations",
-        "events",
-        "statements",
-        "sanctions",
-        "sanctionsImposed",
-    }
-)
+    def _under(self, parent: GraphQLNamedType | None, node: FieldNode, seen: frozenset[str]) -> int:
+        """What resolving the values of ``node`` costs beyond the field itself."""
+        if node.selection_set is None:
+            return 0
+        field = _field(parent, node.name.value)
+        if field is None or parent is None:  # not in the schema: validation has refused it
+            return self.of(None, node.selection_set, seen)
+        children = self.of(get_named_type(field.type), node.selection_set, seen)
+        items = price(parent, field)
+        if items is None:
+            # The schema test keeps this from happening; were it to, the largest page.
+            return MAX_PAGE_SIZE * children
+        try:
+            arguments = get_argument_values(field, node, self.variables) if field.args else {}
+        except GraphQLError:
+            arguments = {}  # execution will refuse the arguments with the error
+        return items(arguments) * children
 
 
 def query_cost(
-    selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    seen: frozenset[str] = frozenset(),
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any] | None = None,
+    operation_name: str | None = None,
 ) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            children = query_cost(selection.selection_set, fragments, variables, seen)
-            fan_out = _fan_out(selection, variables) if selection.selection_set else 1
-            total += 1 + fan_out * children
-        elif isinstance(selection, InlineFragmentNode):
-            total += query_cost(selection.selection_set, fragments, variables, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in seen:
-                fragment = fragments[name]
-                total += query_cost(fragment.selection_set, fragments, variables, seen | {name})
-    return total
-
-
-def _variables(
-    operation: OperationDefinitionNode, given: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """The values the operation will run with: those given, else the declared defaults."""
-    values: dict[str, Any] = {}
-    for definition in operation.variable_definitions or ():
-        default = definition.default_value
-        if isinstance(default, IntValueNode):
-            values[definition.variable.name.value] = int(default.value)
-        elif isinstance(default, ListValueNode):
-            values[definition.variable.name.value] = list(default.values)
-    values.update(given or {})
-    return values
+    """The cost of the operation ``operation_name`` picks (the largest, if it picks several);
+    0 for an operation whose variables do not fit it, which execution refuses anyway."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    costs = [0]
+    for operation in document.definitions:
+        if not isinstance(operation, OperationDefinitionNode) or (
+            operation_name is not None
+            and (operation.name is None or operation.name.value != operation_name)
+        ):
+            continue
+        given = get_variable_values(
+            schema, operation.variable_definitions or (), dict(variables or {}), max_errors=1
+        )
+        if isinstance(given, list):
+            continue
+        root = schema.get_root_type(operation.operation)
+        costs.append(_Cost(schema, fragments, given).of(root, operation.selection_set))
+    return max(costs)
 
 
 class QueryCostLimiter(SchemaExtension):
@@ -140,26 +279,8 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.result is None:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            operations = [
-                d
-                for d in document.definitions
-                if isinstance(d, OperationDefinitionNode)
-                and (
-                    context.operation_name is None
-                    or (d.name and d.name.value == context.operation_name)
-                )
-            ]
-            cost = max(
-                (
-                    query_cost(op.selection_set, fragments, _variables(op, context.variables))
-                    for op in operations
-                ),
-                default=0,
+            cost = query_cost(
+                context.schema._schema, document, context.variables, context.operation_name
             )
             if cost > self.max_cost:
                 error = GraphQLError(

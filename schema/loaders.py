@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar, overload
 
-from api.database import Database
+from model import paths
+from model.store import Database
 from schema.articles.loaders import ArticleBySlugLoader
 from schema.common.projection import Reads
 from schema.events.loaders import (
@@ -17,12 +19,10 @@ from schema.events.loaders import (
 from schema.organizations.loaders import (
     OrganizationBySlugLoader,
     OrganizationsByArticleLoader,
-    UncitedOrganizationBySlugLoader,
 )
 from schema.persons.loaders import (
     PersonBySlugLoader,
     PersonsByArticleLoader,
-    UncitedPersonBySlugLoader,
 )
 from schema.sanctions.loaders import (
     SanctionBySlugLoader,
@@ -42,6 +42,8 @@ from schema.statements.loaders import (
 )
 
 LoaderT = TypeVar("LoaderT")
+# Actors shown without citations are read without them: a popular one's thousands stay put.
+CITATIONS = frozenset({paths.CITATIONS})
 
 
 class _Lazy(Generic[LoaderT]):
@@ -72,10 +74,10 @@ class Loaders:
 
     article_by_slug = _Lazy(ArticleBySlugLoader)
     person_by_slug = _Lazy(PersonBySlugLoader)
-    uncited_person_by_slug = _Lazy(UncitedPersonBySlugLoader)
+    uncited_person_by_slug = _Lazy(partial(PersonBySlugLoader, also_hidden=CITATIONS))
     persons_by_article = _Lazy(PersonsByArticleLoader)
     organization_by_slug = _Lazy(OrganizationBySlugLoader)
-    uncited_organization_by_slug = _Lazy(UncitedOrganizationBySlugLoader)
+    uncited_organization_by_slug = _Lazy(partial(OrganizationBySlugLoader, also_hidden=CITATIONS))
     organizations_by_article = _Lazy(OrganizationsByArticleLoader)
     event_by_slug = _Lazy(EventBySlugLoader)
     events_by_article = _Lazy(EventsByArticleLoader)

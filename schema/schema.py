@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from api.settings import Settings
+from schema.access_log import AccessLogFields
 from schema.articles.queries import ArticleQueries
 from schema.caching import parser_extension, validation_extension
+from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.projection import ProjectSelectedFields
-from schema.errors import ErrorCodes
+from schema.errors import ErrorCodes, coded_rules
 from schema.events.queries import EventQueries
 from schema.limits import cost_extension, limit_rules
 from schema.node.queries import NodeQueries
@@ -48,17 +50,35 @@ class DossierSchema(strawberry.Schema):
         """Client mistakes are not server errors: schema.errors logs what is unexpected."""
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    settings = settings or Settings()
-    rules = limit_rules(max_depth=settings.max_query_depth, max_aliases=settings.max_aliases)
-    if not settings.introspection:
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for; the application passes its settings' values in."""
+
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_cost: int
+    introspection: bool = True
+
+
+def build_schema(limits: Limits | None = None) -> strawberry.Schema:
+    """The served schema; without ``limits`` (the SDL export, schema walks in tests) no
+    request limits apply, which changes nothing the SDL shows."""
+    if limits is None:
+        return DossierSchema(query=Query, extensions=[ErrorCodes])
+    # Their errors say QUERY_TOO_COMPLEX; every other validation error is invalid GraphQL.
+    rules = coded_rules(
+        limit_rules(max_depth=limits.max_depth, max_aliases=limits.max_aliases), QUERY_TOO_COMPLEX
+    )
+    if not limits.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        parser_extension(max_tokens=settings.max_query_tokens),
+        parser_extension(max_tokens=limits.max_tokens),
         validation_extension(rules),
+        AccessLogFields,  # before ErrorCodes: it logs the codes ErrorCodes gives
         ErrorCodes,
         RequireReadyDatabase,
         ProjectSelectedFields,
-        cost_extension(max_cost=settings.max_query_cost),
+        cost_extension(max_cost=limits.max_cost),
     ]
     return DossierSchema(query=Query, extensions=extensions)

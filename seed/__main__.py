@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from api.database import ensure_indexes, open_database
+from api.database import open_database
 from api.settings import Settings
+from model.indexes import ensure_indexes
 from seed.loader import load_directory
 
 

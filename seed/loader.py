@@ -17,18 +17,10 @@ from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import OperationFailure
 
-from api.database import (
-    ARTICLES,
-    COLLECTIONS,
-    EVENTS,
-    ORGANIZATIONS,
-    PERSONS,
-    SANCTIONS,
-    STATEMENTS,
-    Database,
-    Document,
-)
-from schema.search.keys import fold, search_keys
+from model import paths
+from model.derived import with_derived_fields
+from model.names import ARTICLES, COLLECTIONS, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Database, Document
 from seed import ARTICLES_DIR
 from seed.annotations import (
     AnnotationError,
@@ -40,12 +32,6 @@ from seed.annotations import (
 from seed.cleaning import clean_body
 
 logger = logging.getLogger(__name__)
-
-# Sort keys that put UNKNOWN dates last whichever way a date order runs.
-UNKNOWN_DATE_ASC = "\uffff"
-UNKNOWN_DATE_DESC = ""
-# Below every character a folded name or an ISO date holds, so "ab" sorts after "a".
-KEY_SEPARATOR = "\x1f"
 
 _REF_TYPES = {
     "person": ("Person", PERSONS),
@@ -70,11 +56,6 @@ def date_document(date: FuzzyDate | None) -> Document | None:
         "precision": date.precision.value,
         "text": date.text,
     }
-
-
-def order_key(value: str, slug: str) -> str:
-    """A sort key unique to the document: the value, then the slug as the tie-break."""
-    return f"{value}{KEY_SEPARATOR}{slug}"
 
 
 class _Builder:
@@ -310,24 +291,6 @@ def merge(existing: Document | None, new: Document, article: str) -> Document:
     return merged
 
 
-def with_derived_fields(collection: str, doc: Document) -> Document:
-    """Search keys and order keys, recomputed from the merged document."""
-    if isinstance(doc.get("date"), dict):
-        iso = doc["date"]["iso"]
-        doc["date"]["asc"] = order_key(UNKNOWN_DATE_ASC if iso is None else iso, doc["_id"])
-        doc["date"]["desc"] = order_key(UNKNOWN_DATE_DESC if iso is None else iso, doc["_id"])
-    if collection in (PERSONS, ORGANIZATIONS):
-        titles = [position["title"] for position in doc.get("positions", [])]
-        keys = search_keys([doc["name"], *doc["aliases"]], titles)
-        doc["sort"] = {"name": order_key(fold(doc["name"]), doc["_id"])}
-    elif collection == STATEMENTS:
-        keys = search_keys([], [doc["text"]])
-    else:
-        keys = search_keys([doc["title"]])
-    doc["search"] = keys
-    return doc
-
-
 async def _write(
     db: Database,
     documents: dict[str, list[Document]],
@@ -340,7 +303,7 @@ async def _write(
         ids = [doc["_id"] for doc in docs]
         # Stored documents this article cited but no longer annotates lose its citations,
         # and go when nothing else cites them (a renamed slug leaves no orphan).
-        dropped = {"citations.article": article, "_id": {"$nin": ids}}
+        dropped = {paths.CITED_ARTICLE: article, "_id": {"$nin": ids}}
         operations: list[ReplaceOne[Document] | DeleteOne | UpdateOne] = []
         stale_docs = (
             await db[collection].find(dropped, session=session).to_list() if reloaded else []

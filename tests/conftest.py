@@ -25,9 +25,9 @@ from pymongo.monitoring import (
 from starlette.applications import Starlette
 
 from api.app import create_app
-from api.database import Database, Document
 from api.embedded import EmbeddedMongo
 from api.settings import Settings
+from model.store import Database, Document
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from api.database import Database, Document
+from model.store import Database, Document
 
 
 def _plan_stages(explained: Any) -> Iterator[dict[str, Any]]:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.database import ARTICLES
+from model.names import ARTICLES
 from schema.articles.types import Article, ArticleConnection
 from schema.common.arguments import After, Before, First, Last
 from schema.common.pagination import Order, Window

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import strawberry
 
-from api.database import Document
+from model import paths
+from model.store import Document
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
+from schema.common.projection import shown
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.events.types import Event
+from schema.limits import bound
 from schema.organizations.types import Organization
 from schema.persons.types import Person
 from schema.sanctions.types import Sanction
@@ -30,50 +33,56 @@ class Article(Node):
         description="When it was published; null when the source does not say."
     )
     body: str = strawberry.field(
+        resolver=lambda root: shown(root.stored_body, "body"),
         description=(
             "The article text, cleaned of site furniture (donation appeals, navigation, "
             "'Read more'). Citation offsets point into it."
-        )
+        ),
     )
     language: str | None = strawberry.field(description="ISO 639-1 language code: 'en'.")
     photo: Photo | None = strawberry.field(description="The lead photo's caption and credit.")
+    stored_body: strawberry.Private[str | None]  # None when the read left it in the database
 
     @classmethod
     def from_doc(cls, doc: Document) -> Article:
-        photo = doc.get("photo")
+        photo = doc["photo"]
         return cls(
             id=strawberry.ID(to_global_id("Article", doc["_id"])),
             slug=doc["_id"],
             title=doc["title"],
             publisher=doc["publisher"],
-            url=doc.get("url"),
-            published_on=FuzzyDate.maybe(doc.get("publishedOn")),
-            body=doc.get("body", ""),  # left in the database when no `body` is selected
-            language=doc.get("language"),
-            photo=Photo(caption=photo["caption"], credit=photo.get("credit")) if photo else None,
+            url=doc["url"],
+            published_on=FuzzyDate.maybe(doc["publishedOn"]),
+            stored_body=doc.get(paths.BODY),
+            language=doc["language"],
+            photo=Photo(caption=photo["caption"], credit=photo["credit"]) if photo else None,
         )
 
-    @strawberry.field(description="Persons the article names, by name.")
+    @strawberry.field(description="Persons the article names, by name.", metadata=bound(30))
     async def persons(self, info: Info) -> list[Person]:
         docs = await info.context.loaders.persons_by_article.load(self.slug)
         return [Person.from_doc(doc) for doc in docs]
 
-    @strawberry.field(description="Organizations the article names, by name.")
+    @strawberry.field(description="Organizations the article names, by name.", metadata=bound(20))
     async def organizations(self, info: Info) -> list[Organization]:
         docs = await info.context.loaders.organizations_by_article.load(self.slug)
         return [Organization.from_doc(doc) for doc in docs]
 
-    @strawberry.field(description="Events the article reports, oldest first.")
+    @strawberry.field(description="Events the article reports, oldest first.", metadata=bound(20))
     async def events(self, info: Info) -> list[Event]:
         docs = await info.context.loaders.events_by_article.load(self.slug)
         return [Event.from_doc(doc) for doc in docs]
 
-    @strawberry.field(description="Statements the article reports, oldest first.")
+    @strawberry.field(
+        description="Statements the article reports, oldest first.", metadata=bound(50)
+    )
     async def statements(self, info: Info) -> list[Statement]:
         docs = await info.context.loaders.statements_by_article.load(self.slug)
         return [Statement.from_doc(doc) for doc in docs]
 
-    @strawberry.field(description="Sanctions the article reports, oldest first.")
+    @strawberry.field(
+        description="Sanctions the article reports, oldest first.", metadata=bound(10)
+    )
     async def sanctions(self, info: Info) -> list[Sanction]:
         docs = await info.context.loaders.sanctions_by_article.load(self.slug)
         return [Sanction.from_doc(doc) for doc in docs]

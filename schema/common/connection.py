@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Generic, Self, TypeVar
 
 import strawberry
 
-from api.database import Document, uninterrupted
+from model.store import Document, uninterrupted
 from schema.common.pagination import Order, Page, Window, fetch_page
 from schema.common.types import PageInfo
+from schema.limits import PAGE, bound
 
 if TYPE_CHECKING:
     from schema.context import Info
@@ -31,8 +32,12 @@ class Edge(Generic[NodeT]):
 
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]] = strawberry.field(description="The items with their cursors.")
-    nodes: list[NodeT] = strawberry.field(description="The items, without cursors.")
+    edges: list[Edge[NodeT]] = strawberry.field(
+        description="The items with their cursors.", metadata=bound(PAGE)
+    )
+    nodes: list[NodeT] = strawberry.field(
+        description="The items, without cursors.", metadata=bound(PAGE)
+    )
     page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
@@ -74,7 +79,7 @@ class Connection(Generic[NodeT]):
     ) -> Self:
         """A top-level connection: one page query now, the count only if asked for."""
         db = info.context.db
-        page = await fetch_page(db, collection, base, window, info.context.reads.projection)
+        page = await fetch_page(db, collection, base, window, info.context.reads.fields(collection))
 
         async def count() -> int:
             return await uninterrupted(db[collection].count_documents(base))

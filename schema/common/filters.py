@@ -6,11 +6,11 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from api.database import Database, Document
+from model import paths
+from model.keys import tokens
+from model.store import Document
 from schema.common.errors import UserInputError
 from schema.common.pagination import Order
-from schema.search.engine import ids_matching_name
-from schema.search.keys import fold, tokens
 
 MATCH_NOTHING: Document = {"_id": {"$in": []}}
 _ISO_PREFIX = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
@@ -38,15 +38,6 @@ def one_of(field: str, values: Sequence[Enum] | None) -> Document | None:
     return None if values is None else {field: {"$in": [value.value for value in values]}}
 
 
-async def name_matches(db: Database, collection: str, name: str | None) -> Document | None:
-    """Names and aliases as search matches them: any case, script, word order, small slips."""
-    if name is None:
-        return None
-    if not fold(name):
-        return MATCH_NOTHING
-    return {"_id": {"$in": await ids_matching_name(db, collection, name)}}
-
-
 def words_match(text: str | None) -> Document | None:
     """Every word of ``text`` appears (case- and accent-insensitively)."""
     if text is None:
@@ -55,7 +46,7 @@ def words_match(text: str | None) -> Document | None:
     if not words:
         return MATCH_NOTHING
     unique = list(dict.fromkeys(words))
-    return {"search.tokens": unique[0] if len(unique) == 1 else {"$all": unique}}
+    return {paths.SEARCH_TOKENS: unique[0] if len(unique) == 1 else {"$all": unique}}
 
 
 def country_is(field: str, country: str | None) -> Document | None:

@@ -8,34 +8,33 @@ from typing import ClassVar
 
 from strawberry.dataloader import DataLoader
 
-from api.database import Database, Document, find_all
+from model import paths
+from model.store import Database, Document, find_all
 from schema.common.pagination import Page, Window, count_by, fetch_pages
 from schema.common.projection import Reads
 
-BY_NAME: dict[str, int] = {"sort.name": 1}
-BY_DATE: dict[str, int] = {"date.asc": 1}
+BY_NAME: dict[str, int] = {paths.NAME_ORDER: 1}
+BY_DATE: dict[str, int] = {paths.DATE_ASC: 1}
 
 
 class DocumentBySlugLoader(DataLoader[str, Document | None]):
     collection: ClassVar[str]
-    # Every stored field its objects read (``from_doc``), but ``_id``: read by name,
-    # large ones only when selected (``Reads.naming``).
-    fields: ClassVar[tuple[str, ...]]
 
-    def __init__(self, db: Database, reads: Reads) -> None:
+    def __init__(
+        self, db: Database, reads: Reads, also_hidden: frozenset[str] = frozenset()
+    ) -> None:
+        """``also_hidden``: stored fields this loader's objects never show (the citations
+        of actors whose selection shows none), beyond those the whole request hides."""
         super().__init__(load_fn=self._load)
         self.db = db
         self.reads = reads
+        self.also_hidden = also_hidden
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        projection = self.reads.naming(self.fields)
+        projection = self.reads.fields(self.collection, also_hidden=self.also_hidden)
         cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, projection)
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
-
-
-def uncited(fields: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name for name in fields if name != "citations")
 
 
 class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
@@ -55,7 +54,10 @@ class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
         grouped: dict[str, list[Document]] = defaultdict(list)
         cursor = (
             self.db[self.collection]
-            .find({self.field: {"$in": list(keys)}}, self.reads.keeping(self.field))
+            .find(
+                {self.field: {"$in": list(keys)}},
+                self.reads.fields(self.collection, keeping=self.field),
+            )
             .sort(self.sort)
         )
         for doc in await find_all(cursor):
@@ -90,7 +92,7 @@ class PageByParentLoader(DataLoader[tuple[str, Window], Page]):
                     self.field,
                     parents,
                     window,
-                    self.reads.keeping(self.field),
+                    self.reads.fields(self.collection, keeping=self.field),
                 )
             ).items():
                 pages[(parent, window)] = page

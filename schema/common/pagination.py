@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api.database import Database, Document, aggregate_all, find_all
+from model import paths
+from model.store import Database, Document, aggregate_all, find_all
 from schema.common.errors import UserInputError
 
 MAX_PAGE_SIZE = 100
@@ -150,13 +151,13 @@ async def fetch_page(
 ) -> Page:
     cursor = (
         db[collection]
-        .find(window.match(base), projection)
+        .find(window.match(base), with_path(projection, window.order.field))
         .sort(window.sort())
         .limit(window.size + 1)
     )
-    if window.order.field == "_id":
+    if window.order.field == paths.ID:
         # The plan MongoDB picks anyway; SecantusDB scans the collection and sorts otherwise.
-        cursor = cursor.hint([("_id", 1)])
+        cursor = cursor.hint([(paths.ID, 1)])
     return window.page(await find_all(cursor))
 
 
@@ -189,7 +190,7 @@ async def fetch_pages(
     pipeline: list[Document] = [
         {"$match": window.match({field: wanted})},
         {"$sort": window.sort()},
-        {"$project": projection},
+        {"$project": with_path(projection, window.order.field)},
         {"$addFields": {_PARENT: f"${head}"}},
         {"$unwind": f"${_PARENT}"},
         {"$match": {key: wanted}},
@@ -227,14 +228,21 @@ async def count_by(
     return {parent: counts.get(parent, 0) for parent in parents}
 
 
+def with_path(projection: Document, path: str) -> Document:
+    """``projection`` reading ``path`` too (a page's order key, which its cursors hold)."""
+    if path.split(".")[0] in projection:
+        return projection
+    return {**projection, path: 1}
+
+
 def name_order(collection: str, *, descending: bool = False) -> Order:
     """By folded name. The collection is part of the name, so cursors cannot cross lists."""
     suffix = "desc" if descending else "asc"
-    return Order(f"{collection}.name-{suffix}", "sort.name", -1 if descending else 1)
+    return Order(f"{collection}.name-{suffix}", paths.NAME_ORDER, -1 if descending else 1)
 
 
 def date_order(collection: str, *, descending: bool = False) -> Order:
     """By date; two stored keys so that UNKNOWN dates come last in both directions."""
     if descending:
-        return Order(f"{collection}.date-desc", "date.desc", -1)
-    return Order(f"{collection}.date-asc", "date.asc", 1)
+        return Order(f"{collection}.date-desc", paths.DATE_DESC, -1)
+    return Order(f"{collection}.date-asc", paths.DATE_ASC, 1)

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from graphql import DocumentNode, FieldNode, Node
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.types.nodes import SelectedField, Selection
 
-from api.database import Document
-
-# Stored only for the database's own use (search keys): never shown.
-NEVER_SHOWN: Document = {"search": 0}
-# Large stored fields, by the GraphQL field whose selection needs them.
-LARGE_FIELDS = {"citations": "citations", "body": "body"}
+from model.documents import LARGE, readable_fields
+from model.store import Document
 
 
 @dataclass
@@ -33,14 +30,25 @@ class Reads:
     shown_under: dict[tuple[object, ...], bool] = field(default_factory=dict)
 
     def narrow(self, selected: frozenset[str]) -> None:
-        self.hidden = frozenset(
-            stored for stored, shown in LARGE_FIELDS.items() if shown not in selected
-        )
+        self.hidden = frozenset(name for name in LARGE if name not in selected)
 
-    @property
-    def projection(self) -> Document:
-        """Leaves out what is never shown and the hidden large fields."""
-        return {**NEVER_SHOWN, **dict.fromkeys(self.hidden, 0)}
+    def fields(
+        self,
+        collection: str,
+        *,
+        also_hidden: frozenset[str] = frozenset(),
+        keeping: str | None = None,
+    ) -> Document:
+        """The projection of every read: the fields readers read, named (for SecantusDB
+        cheaper than leaving some out, which copies the document), but the hidden ones;
+        ``keeping`` (a path a loader groups by or a page's order key) is always read."""
+        hidden = self.hidden | also_hidden
+        projection: Document = {
+            name: 1 for name in readable_fields(collection) if name not in hidden
+        }
+        if keeping is not None and keeping.split(".")[0] not in projection:
+            projection[keeping] = 1
+        return projection
 
     def selects_under(
         self, path: Path, selections: Callable[[], Sequence[Selection]], name: str
@@ -54,15 +62,20 @@ class Reads:
             shown = self.shown_under[key] = selects(selections(), name)
         return shown
 
-    def naming(self, fields: Sequence[str]) -> Document:
-        """``fields`` but the hidden ones, as a projection that names what it keeps: for
-        SecantusDB cheaper than one that leaves fields out (which copies the document)."""
-        return {name: 1 for name in fields if name not in self.hidden}
 
-    def keeping(self, path: str) -> Document:
-        """The projection, but never hiding ``path`` (a field a loader groups by)."""
-        head = path.split(".")[0]
-        return {name: value for name, value in self.projection.items() if name != head}
+T = TypeVar("T")
+
+
+class NotRead(RuntimeError):
+    """A field is shown whose stored value the read left in the database: the selection
+    and the projection disagree, which is a bug to see, not an empty list to show."""
+
+
+def shown(stored: T | None, name: str) -> T:
+    """A large stored field, read because it is shown (``Reads.narrow``)."""
+    if stored is None:
+        raise NotRead(f"{name} is shown but was not read")
+    return stored
 
 
 def selected_field_names(document: DocumentNode) -> frozenset[str]:

@@ -4,7 +4,9 @@ from enum import Enum
 
 import strawberry
 
-from api.database import EVENTS, Document
+from model import paths
+from model.names import EVENTS
+from model.store import Document
 from schema.common.filters import all_of, date_range, equals, one_of
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -36,8 +38,8 @@ class EventFilter:
         return all_of(
             one_of("kind", self.kinds),
             date_range(order, self.from_, self.to),
-            equals("participants.actor.slug", self.participant),
-            equals("citations.article", self.article),
+            equals(paths.PARTICIPANT, self.participant),
+            equals(paths.CITED_ARTICLE, self.article),
         )
 
 

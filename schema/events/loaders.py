@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from api.database import EVENTS
+from model import paths
+from model.names import EVENTS
 from schema.common.loaders import (
     BY_DATE,
     CountByParentLoader,
@@ -9,26 +10,16 @@ from schema.common.loaders import (
     PageByParentLoader,
 )
 
-PARTICIPANT = "participants.actor.slug"
+PARTICIPANT = paths.PARTICIPANT
 
 
 class EventBySlugLoader(DocumentBySlugLoader):
     collection = EVENTS
-    fields = (
-        "title",
-        "description",
-        "kind",
-        "date",
-        "location",
-        "participants",
-        "citations",
-        "sanctions",
-    )
 
 
 class EventsByArticleLoader(DocumentsByFieldLoader):
     collection = EVENTS
-    field = "citations.article"
+    field = paths.CITED_ARTICLE
     sort = BY_DATE
 
 

@@ -5,13 +5,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.database import Document
+from model import paths
+from model.store import Document
 from schema.actors import Actor, load_actor
+from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import Window
-from schema.common.types import Citation, FuzzyDate, Node
+from schema.common.types import FuzzyDate, Node
 from schema.context import Info
+from schema.limits import UNCUT, bound
 from schema.sanctions.types import Sanction, load_sanctions
 
 if TYPE_CHECKING:
@@ -55,9 +57,9 @@ class Event(Node):
     date: FuzzyDate = strawberry.field(description="When, as precisely as the source says.")
     location: str | None = strawberry.field(description="Where, when the source says.")
     participants: list[Participant] = strawberry.field(
-        description="Who took part, and in what role."
+        description="Who took part, and in what role.", metadata=bound(5)
     )
-    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
+    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
     sanction_slugs: strawberry.Private[list[str]]
 
     @classmethod
@@ -66,29 +68,33 @@ class Event(Node):
             id=strawberry.ID(to_global_id("Event", doc["_id"])),
             slug=doc["_id"],
             title=doc["title"],
-            description=doc.get("description"),
+            description=doc["description"],
             kind=EventKind(doc["kind"]),
             date=FuzzyDate.from_doc(doc["date"]),
-            location=doc.get("location"),
+            location=doc["location"],
             participants=[
                 Participant(
                     description=p.get("description"), role=p["role"], actor_ref=p.get("actor")
                 )
-                for p in doc.get("participants", [])
+                for p in doc["participants"]
             ],
-            cited=doc.get("citations", []),
-            sanction_slugs=doc.get("sanctions", []),
+            cited=doc.get(paths.CITATIONS),
+            sanction_slugs=doc["sanctions"],
         )
 
-    @strawberry.field(description="The passages the event is from.")
+    @strawberry.field(description="The passages the event is from.", metadata=bound(10))
     def citations(self) -> list[Citation]:
         return Citation.list_from(self.cited)
 
-    @strawberry.field(description="Sanctions this event proposes, imposes or concerns.")
+    @strawberry.field(
+        description="Sanctions this event proposes, imposes or concerns.", metadata=bound(5)
+    )
     async def sanctions(self, info: Info) -> list[Sanction]:
         return await load_sanctions(info, self.sanction_slugs)
 
-    @strawberry.field(description="Statements about this event, oldest first.")
+    @strawberry.field(
+        description="Statements about this event, oldest first.", metadata=bound(UNCUT)
+    )
     async def statements(
         self, info: Info
     ) -> list[Annotated[Statement, strawberry.lazy("schema.statements.types")]]:
@@ -99,10 +105,4 @@ class Event(Node):
 
 @strawberry.type(description="A page of events.")
 class EventConnection(Connection[Event]):
-    @classmethod
-    async def by_participant(cls, info: Info, slug: str, window: Window) -> EventConnection:
-        loaders = info.context.loaders
-        page = await loaders.events_by_participant.load((slug, window))
-        return cls.from_page(
-            page, Event.from_doc, lambda: loaders.event_count_by_participant.load(slug)
-        )
+    pass

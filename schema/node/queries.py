@@ -9,13 +9,14 @@ from typing import Annotated
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from api.database import Document
+from model.store import Document
 from schema.articles.types import Article
 from schema.common.errors import UserInputError
 from schema.common.ids import from_global_id
 from schema.common.types import Node
 from schema.context import Info
 from schema.events.types import Event
+from schema.limits import bound, length_argument
 from schema.loaders import Loaders
 from schema.organizations.types import Organization
 from schema.persons.types import Person
@@ -56,7 +57,8 @@ class NodeQueries:
         return await load_node(info, id)
 
     @strawberry.field(
-        description=f"Objects by global ids, in order (null where none); at most {MAX_NODES}."
+        description=f"Objects by global ids, in order (null where none); at most {MAX_NODES}.",
+        metadata=bound(length_argument("ids", maximum=MAX_NODES)),
     )
     async def nodes(
         self,

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from api.database import ORGANIZATIONS, Database, Document
-from schema.common.filters import all_of, country_is, equals, name_matches
+from model.names import ORGANIZATIONS
+from model.store import Database, Document
+from schema.common.filters import all_of, country_is, equals
 from schema.organizations.types import OrganizationKind
+from schema.search.filters import name_matches
 
 
 @strawberry.input(description="Narrows a list of organizations; all given conditions must hold.")

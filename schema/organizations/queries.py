@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.database import ORGANIZATIONS
+from model.names import ORGANIZATIONS
 from schema.common.arguments import After, Before, First, Last
 from schema.common.pagination import Window, name_order
 from schema.context import Info

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
-from api.database import SANCTIONS, STATEMENTS, Document
-from schema.common.arguments import After, Before, First, Last
+from model import paths
+from model.names import SANCTIONS, STATEMENTS
+from model.store import Document
+from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import Window, date_order
-from schema.common.types import Citation, Node
-from schema.context import Info
+from schema.common.nested import nested_connection
+from schema.common.pagination import date_order
+from schema.common.types import Node
+from schema.limits import UNCUT, bound
 
 if TYPE_CHECKING:
-    from schema.sanctions.types import SanctionConnection
-    from schema.statements.types import StatementConnection
+    pass
 
 
 @strawberry.enum(description="What sort of body an organization is.")
@@ -35,11 +37,13 @@ class Organization(Node):
     name: str = strawberry.field(
         description="The name in its usual English form; other names are in aliases."
     )
-    aliases: list[str] = strawberry.field(description="Other names, short forms and spellings.")
+    aliases: list[str] = strawberry.field(
+        description="Other names, short forms and spellings.", metadata=bound(10)
+    )
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2, upper case.")
     description: str | None = strawberry.field(description="What the organization is.")
-    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
+    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
 
     @classmethod
     def from_doc(cls, doc: Document) -> Organization:
@@ -47,44 +51,38 @@ class Organization(Node):
             id=strawberry.ID(to_global_id("Organization", doc["_id"])),
             slug=doc["_id"],
             name=doc["name"],
-            aliases=doc.get("aliases", []),
+            aliases=doc["aliases"],
             kind=OrganizationKind(doc["kind"]),
-            country=doc.get("country"),
-            description=doc.get("description"),
-            cited=doc.get("citations", []),
+            country=doc["country"],
+            description=doc["description"],
+            cited=doc.get(paths.CITATIONS),
         )
 
-    @strawberry.field(description="The passages that name or describe the organization.")
+    @strawberry.field(
+        description="The passages that name or describe the organization.",
+        metadata=bound(UNCUT),
+    )
     def citations(self) -> list[Citation]:
         return Citation.list_from(self.cited)
 
-    @strawberry.field(description="Statements the organization made, oldest first.")
-    async def statements(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Annotated[StatementConnection, strawberry.lazy("schema.statements.types")]:
-        from schema.statements.types import StatementConnection
-
-        window = Window.parse(date_order(STATEMENTS), first, after, last, before)
-        return await StatementConnection.by_speaker(info, self.slug, window)
-
-    @strawberry.field(description="Sanctions this organization imposed or proposed, oldest first.")
-    async def sanctions_imposed(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Annotated[SanctionConnection, strawberry.lazy("schema.sanctions.types")]:
-        from schema.sanctions.types import SanctionConnection
-
-        window = Window.parse(date_order(SANCTIONS), first, after, last, before)
-        return await SanctionConnection.by_authority(info, self.slug, window)
+    statements = nested_connection(
+        "schema.statements.types",
+        "StatementConnection",
+        node="Statement",
+        pages="statements_by_speaker",
+        counts="statement_count_by_speaker",
+        order=date_order(STATEMENTS),
+        description="Statements the organization made, oldest first.",
+    )
+    sanctions_imposed = nested_connection(
+        "schema.sanctions.types",
+        "SanctionConnection",
+        node="Sanction",
+        pages="sanctions_by_authority",
+        counts="sanction_count_by_authority",
+        order=date_order(SANCTIONS),
+        description="Sanctions this organization imposed or proposed, oldest first.",
+    )
 
 
 @strawberry.type(description="A page of organizations.")

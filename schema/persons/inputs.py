@@ -4,10 +4,13 @@ from enum import Enum
 
 import strawberry
 
-from api.database import PERSONS, Database, Document
-from schema.common.filters import all_of, country_is, equals, name_matches
+from model import paths
+from model.names import PERSONS
+from model.store import Database, Document
+from schema.common.filters import all_of, country_is, equals
 from schema.common.pagination import Order, name_order
 from schema.common.types import OrderDirection
+from schema.search.filters import name_matches
 
 
 @strawberry.input(description="Narrows a list of persons; all given conditions must hold.")
@@ -30,7 +33,7 @@ class PersonFilter:
         return all_of(
             await name_matches(db, PERSONS, self.name),
             country_is("countries", self.country),
-            equals("positions.organization", self.organization),
+            equals(paths.POSITION_ORGANIZATION, self.organization),
         )
 
 

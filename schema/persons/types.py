@@ -1,22 +1,24 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
-from api.database import EVENTS, SANCTIONS, STATEMENTS, Document
-from schema.common.arguments import After, Before, First, Last
+from model import paths
+from model.names import EVENTS, SANCTIONS, STATEMENTS
+from model.store import Document
+from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import Window, date_order
-from schema.common.types import Citation, FuzzyDate, Node
+from schema.common.nested import nested_connection
+from schema.common.pagination import date_order
+from schema.common.types import FuzzyDate, Node
 from schema.context import Info
+from schema.limits import UNCUT, bound
 from schema.organizations.types import Organization
 
 if TYPE_CHECKING:
-    from schema.events.types import EventConnection
-    from schema.sanctions.types import SanctionConnection
-    from schema.statements.types import StatementConnection
+    pass
 
 
 @strawberry.type(description="A post a person holds or held, as the source words it.")
@@ -39,9 +41,9 @@ class Position:
     def from_doc(cls, doc: Document) -> Position:
         return cls(
             title=doc["title"],
-            since=FuzzyDate.maybe(doc.get("since")),
-            until=FuzzyDate.maybe(doc.get("until")),
-            organization_slug=doc.get("organization"),
+            since=FuzzyDate.maybe(doc["since"]),
+            until=FuzzyDate.maybe(doc["until"]),
+            organization_slug=doc["organization"],
         )
 
 
@@ -49,15 +51,18 @@ class Position:
 class Person(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'sergei-magnitsky'.")
     name: str = strawberry.field(description="The name as the source writes it.")
-    aliases: list[str] = strawberry.field(description="Other spellings and transliterations.")
+    aliases: list[str] = strawberry.field(
+        description="Other spellings and transliterations.", metadata=bound(10)
+    )
     description: str | None = strawberry.field(description="Who the person is, in a sentence.")
     countries: list[str] = strawberry.field(
-        description="ISO 3166-1 alpha-2 codes, upper case: 'RU', 'US', 'GB'."
+        description="ISO 3166-1 alpha-2 codes, upper case: 'RU', 'US', 'GB'.", metadata=bound(5)
     )
     positions: list[Position] = strawberry.field(
-        description="Posts the person holds or held, as the sources word them."
+        description="Posts the person holds or held, as the sources word them.",
+        metadata=bound(5),
     )
-    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
+    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
 
     @classmethod
     def from_doc(cls, doc: Document) -> Person:
@@ -65,58 +70,46 @@ class Person(Node):
             id=strawberry.ID(to_global_id("Person", doc["_id"])),
             slug=doc["_id"],
             name=doc["name"],
-            aliases=doc.get("aliases", []),
-            description=doc.get("description"),
-            countries=doc.get("countries", []),
-            positions=[Position.from_doc(p) for p in doc.get("positions", [])],
-            cited=doc.get("citations", []),
+            aliases=doc["aliases"],
+            description=doc["description"],
+            countries=doc["countries"],
+            positions=[Position.from_doc(p) for p in doc["positions"]],
+            cited=doc.get(paths.CITATIONS),
         )
 
-    @strawberry.field(description="The passages that name or describe the person.")
+    @strawberry.field(
+        description="The passages that name or describe the person.", metadata=bound(UNCUT)
+    )
     def citations(self) -> list[Citation]:
         return Citation.list_from(self.cited)
 
-    @strawberry.field(description="Statements this person made, oldest first.")
-    async def statements(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Annotated[StatementConnection, strawberry.lazy("schema.statements.types")]:
-        from schema.statements.types import StatementConnection
-
-        window = Window.parse(date_order(STATEMENTS), first, after, last, before)
-        return await StatementConnection.by_speaker(info, self.slug, window)
-
-    @strawberry.field(description="Events this person took part in, oldest first.")
-    async def events(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Annotated[EventConnection, strawberry.lazy("schema.events.types")]:
-        from schema.events.types import EventConnection
-
-        window = Window.parse(date_order(EVENTS), first, after, last, before)
-        return await EventConnection.by_participant(info, self.slug, window)
-
-    @strawberry.field(description="Sanctions that name this person as a target, oldest first.")
-    async def sanctions(
-        self,
-        info: Info,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Annotated[SanctionConnection, strawberry.lazy("schema.sanctions.types")]:
-        from schema.sanctions.types import SanctionConnection
-
-        window = Window.parse(date_order(SANCTIONS), first, after, last, before)
-        return await SanctionConnection.by_target(info, self.slug, window)
+    statements = nested_connection(
+        "schema.statements.types",
+        "StatementConnection",
+        node="Statement",
+        pages="statements_by_speaker",
+        counts="statement_count_by_speaker",
+        order=date_order(STATEMENTS),
+        description="Statements this person made, oldest first.",
+    )
+    events = nested_connection(
+        "schema.events.types",
+        "EventConnection",
+        node="Event",
+        pages="events_by_participant",
+        counts="event_count_by_participant",
+        order=date_order(EVENTS),
+        description="Events this person took part in, oldest first.",
+    )
+    sanctions = nested_connection(
+        "schema.sanctions.types",
+        "SanctionConnection",
+        node="Sanction",
+        pages="sanctions_by_target",
+        counts="sanction_count_by_target",
+        order=date_order(SANCTIONS),
+        description="Sanctions that name this person as a target, oldest first.",
+    )
 
 
 @strawberry.type(description="A page of persons.")

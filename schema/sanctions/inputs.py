@@ -4,7 +4,9 @@ from enum import Enum
 
 import strawberry
 
-from api.database import SANCTIONS, Document
+from model import paths
+from model.names import SANCTIONS
+from model.store import Document
 from schema.common.filters import all_of, equals, one_of
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -26,8 +28,8 @@ class SanctionFilter:
 
     def to_query(self) -> Document:
         return all_of(
-            equals("authority.slug", self.authority),
-            equals("targets.slug", self.target),
+            equals(paths.AUTHORITY, self.authority),
+            equals(paths.TARGET, self.target),
             equals("status", self.status.value if self.status else None),
             one_of("kinds", self.kinds),
         )

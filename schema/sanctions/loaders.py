@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from api.database import SANCTIONS
+from model import paths
+from model.names import SANCTIONS
 from schema.common.loaders import (
     BY_DATE,
     CountByParentLoader,
@@ -9,31 +10,17 @@ from schema.common.loaders import (
     PageByParentLoader,
 )
 
-AUTHORITY = "authority.slug"
-TARGET = "targets.slug"
+AUTHORITY = paths.AUTHORITY
+TARGET = paths.TARGET
 
 
 class SanctionBySlugLoader(DocumentBySlugLoader):
     collection = SANCTIONS
-    fields = (
-        "title",
-        "description",
-        "kinds",
-        "status",
-        "targetDescription",
-        "targetCount",
-        "reason",
-        "date",
-        "citations",
-        "authority",
-        "targets",
-        "inResponseTo",
-    )
 
 
 class SanctionsByArticleLoader(DocumentsByFieldLoader):
     collection = SANCTIONS
-    field = "citations.article"
+    field = paths.CITED_ARTICLE
     sort = BY_DATE
 
 

@@ -5,13 +5,15 @@ from enum import Enum
 
 import strawberry
 
-from api.database import Document
+from model import paths
+from model.store import Document
 from schema.actors import Actor, load_actor, load_actors
+from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import Window
-from schema.common.types import Citation, FuzzyDate, Node
+from schema.common.types import FuzzyDate, Node
 from schema.context import Info
+from schema.limits import bound
 
 
 @strawberry.enum(description="What a sanction does.")
@@ -36,7 +38,9 @@ class Sanction(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'magnitsky-act'.")
     title: str = strawberry.field(description="The sanction's name or a short title.")
     description: str | None = strawberry.field(description="What the sanction does.")
-    kinds: list[SanctionKind] = strawberry.field(description="What the sanction does, by kind.")
+    kinds: list[SanctionKind] = strawberry.field(
+        description="What the sanction does, by kind.", metadata=bound(len(SanctionKind))
+    )
     status: SanctionStatus = strawberry.field(description="Where the sanction stands.")
     target_description: str | None = strawberry.field(
         description="Targets as the source describes them: '60 Russian officials'."
@@ -46,7 +50,7 @@ class Sanction(Node):
     )
     reason: str | None = strawberry.field(description="Why, as the source gives it.")
     date: FuzzyDate = strawberry.field(description="When it was proposed or imposed.")
-    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
+    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
     authority_ref: strawberry.Private[Document]
     target_refs: strawberry.Private[list[Document]]
     in_response_to_slug: strawberry.Private[str | None]
@@ -57,20 +61,20 @@ class Sanction(Node):
             id=strawberry.ID(to_global_id("Sanction", doc["_id"])),
             slug=doc["_id"],
             title=doc["title"],
-            description=doc.get("description"),
-            kinds=[SanctionKind(kind) for kind in doc.get("kinds", [])],
+            description=doc["description"],
+            kinds=[SanctionKind(kind) for kind in doc["kinds"]],
             status=SanctionStatus(doc["status"]),
-            target_description=doc.get("targetDescription"),
-            target_count=doc.get("targetCount"),
-            reason=doc.get("reason"),
+            target_description=doc["targetDescription"],
+            target_count=doc["targetCount"],
+            reason=doc["reason"],
             date=FuzzyDate.from_doc(doc["date"]),
-            cited=doc.get("citations", []),
+            cited=doc.get(paths.CITATIONS),
             authority_ref=doc["authority"],
-            target_refs=doc.get("targets", []),
-            in_response_to_slug=doc.get("inResponseTo"),
+            target_refs=doc["targets"],
+            in_response_to_slug=doc["inResponseTo"],
         )
 
-    @strawberry.field(description="The passages the sanction is from.")
+    @strawberry.field(description="The passages the sanction is from.", metadata=bound(10))
     def citations(self) -> list[Citation]:
         return Citation.list_from(self.cited)
 
@@ -81,7 +85,7 @@ class Sanction(Node):
             raise LookupError(f"sanction {self.slug!r} names a missing authority")
         return actor
 
-    @strawberry.field(description="Named targets.")
+    @strawberry.field(description="Named targets.", metadata=bound(10))
     async def targets(self, info: Info) -> list[Actor]:
         return await load_actors(info, self.target_refs)
 
@@ -92,7 +96,7 @@ class Sanction(Node):
         doc = await info.context.loaders.sanction_by_slug.load(self.in_response_to_slug)
         return Sanction.from_doc(doc) if doc else None
 
-    @strawberry.field(description="Sanctions imposed in response to this one.")
+    @strawberry.field(description="Sanctions imposed in response to this one.", metadata=bound(5))
     async def responses(self, info: Info) -> list[Sanction]:
         docs = await info.context.loaders.sanctions_by_in_response_to.load(self.slug)
         return [Sanction.from_doc(doc) for doc in docs]
@@ -100,21 +104,7 @@ class Sanction(Node):
 
 @strawberry.type(description="A page of sanctions.")
 class SanctionConnection(Connection[Sanction]):
-    @classmethod
-    async def by_target(cls, info: Info, slug: str, window: Window) -> SanctionConnection:
-        loaders = info.context.loaders
-        page = await loaders.sanctions_by_target.load((slug, window))
-        return cls.from_page(
-            page, Sanction.from_doc, lambda: loaders.sanction_count_by_target.load(slug)
-        )
-
-    @classmethod
-    async def by_authority(cls, info: Info, slug: str, window: Window) -> SanctionConnection:
-        loaders = info.context.loaders
-        page = await loaders.sanctions_by_authority.load((slug, window))
-        return cls.from_page(
-            page, Sanction.from_doc, lambda: loaders.sanction_count_by_authority.load(slug)
-        )
+    pass
 
 
 async def load_sanctions(info: Info, slugs: list[str]) -> list[Sanction]:

@@ -1,6 +1,6 @@
 """Ranked search over names, aliases, titles and statement texts.
 
-Candidates come from indexed keys only (see ``schema.search.keys``): one index
+Candidates come from indexed keys only (see ``model.keys``): one index
 lookup per probe, all sent at once, each with a limit, so a query scores a bounded
 number of documents however large the data grows. Candidates
 are then scored in Python: word by word, with RapidFuzz similarity on the Latin
@@ -17,28 +17,13 @@ from statistics import fmean
 
 from rapidfuzz.distance import Indel
 
-from api.database import (
-    ARTICLES,
-    EVENTS,
-    ORGANIZATIONS,
-    PERSONS,
-    SANCTIONS,
-    STATEMENTS,
-    Database,
-    Document,
-    find_all,
-)
+from model import paths
+from model.documents import LARGE
+from model.keys import MIN_FUZZY_WORD, fold, full_key, latin, name_forms, skeleton, word_keys
+from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Database, Document, find_all
 from schema.common.errors import UserInputError
-from schema.common.projection import NEVER_SHOWN
-from schema.search.keys import (
-    MIN_FUZZY_WORD,
-    fold,
-    full_key,
-    latin,
-    name_forms,
-    skeleton,
-    word_keys,
-)
+from schema.common.projection import Reads
 
 MAX_RESULTS = 50
 DEFAULT_RESULTS = 10
@@ -51,6 +36,7 @@ WORD_MATCH = 0.75  # a query word "matches" a text word at this similarity or ab
 NAME_FILTER_COVERAGE = 0.5
 NAME_FILTER_CANDIDATES = 500  # a filter wants every match, not the best few: a larger bound
 MIN_SCORE = 0.5
+NAMES_ONLY = Reads(hidden=LARGE)  # a name filter reads names, never citations or bodies
 
 COLLECTIONS = (PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS, ARTICLES)
 
@@ -119,12 +105,12 @@ def result_limit(first: int | None) -> int:
 
 def probes(query: Query, collection: str) -> list[Document]:
     """Index lookups that find every document of ``collection`` the query can score well on."""
-    found: list[Document] = [{"search.keys": full_key(query.latin)}]
+    found: list[Document] = [{paths.SEARCH_KEYS: full_key(query.latin)}]
     if collection != STATEMENTS:  # statements have texts, not names
-        found.append({"search.names": {"$in": sorted(query.forms)}})
+        found.append({paths.SEARCH_NAMES: {"$in": sorted(query.forms)}})
     longest = sorted(set(query.words), key=lambda word: (-len(word), word))[:PROBED_WORDS]
     # A query word's own keys, fuzzy ones included, find the names stored with them.
-    found += [{"search.keys": {"$in": sorted(word_keys(word, fuzzy=True))}} for word in longest]
+    found += [{paths.SEARCH_KEYS: {"$in": sorted(word_keys(word, fuzzy=True))}} for word in longest]
     return found
 
 
@@ -212,8 +198,8 @@ async def candidates(
     db: Database,
     query: Query,
     collections: Sequence[str],
+    reads: Reads,
     per_probe: int = CANDIDATES_PER_PROBE,
-    projection: Document = NEVER_SHOWN,
 ) -> dict[tuple[str, str], Document]:
     """Every candidate of every collection: one bounded index lookup per probe, all at once.
 
@@ -225,7 +211,7 @@ async def candidates(
     ]
     pages = await asyncio.gather(
         *(
-            find_all(db[collection].find(probe, projection).limit(per_probe))
+            find_all(db[collection].find(probe, reads.fields(collection)).limit(per_probe))
             for collection, probe in parts
         )
     )
@@ -241,9 +227,9 @@ async def search(
     query: Query,
     collections: Sequence[str],
     limit: int,
-    projection: Document = NEVER_SHOWN,
+    reads: Reads,
 ) -> list[Hit]:
-    found = await candidates(db, query, collections, projection=projection)
+    found = await candidates(db, query, collections, reads)
     hits = [
         Hit(collection, doc, match.score, match.text)
         for (collection, _), doc in found.items()
@@ -263,8 +249,8 @@ async def ids_matching_name(db: Database, collection: str, name: str) -> list[st
                 db,
                 query,
                 [collection],
+                NAMES_ONLY,
                 per_probe=NAME_FILTER_CANDIDATES,
-                projection={**NEVER_SHOWN, "citations": 0},  # names are all it reads
             )
         ).items()
         if any(match.names_it for match in matches(query, collection, doc))

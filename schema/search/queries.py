@@ -5,14 +5,23 @@ from typing import Annotated, TypeAlias
 
 import strawberry
 
-from api.database import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS, Document
+from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Document
 from schema.articles.types import Article
 from schema.context import Info
 from schema.events.types import Event
+from schema.limits import bound, size_argument
 from schema.organizations.types import Organization
 from schema.persons.types import Person
 from schema.sanctions.types import Sanction
-from schema.search.engine import COLLECTIONS, MAX_RESULTS, parse_query, result_limit, search
+from schema.search.engine import (
+    COLLECTIONS,
+    DEFAULT_RESULTS,
+    MAX_RESULTS,
+    parse_query,
+    result_limit,
+    search,
+)
 from schema.search.types import SearchHit, SearchType
 from schema.statements.types import Statement
 
@@ -45,7 +54,8 @@ class SearchQueries:
         description=(
             "Ranked search over names, aliases, titles and texts; tolerant of case, accents, "
             "transliteration and small misspellings."
-        )
+        ),
+        metadata=bound(size_argument("first", default=DEFAULT_RESULTS, maximum=MAX_RESULTS)),
     )
     async def search(
         self,
@@ -66,9 +76,7 @@ class SearchQueries:
             if types is not None
             else COLLECTIONS
         )
-        hits = await search(
-            info.context.db, parsed, collections, limit, info.context.reads.projection
-        )
+        hits = await search(info.context.db, parsed, collections, limit, info.context.reads)
         return [
             SearchHit(node=_node(hit.collection, hit.doc), score=hit.score, matched=hit.matched)
             for hit in hits

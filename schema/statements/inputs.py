@@ -4,7 +4,9 @@ from enum import Enum
 
 import strawberry
 
-from api.database import STATEMENTS, Document
+from model import paths
+from model.names import STATEMENTS
+from model.store import Document
 from schema.common.filters import all_of, equals, words_match
 from schema.common.pagination import Order, date_order
 from schema.common.types import OrderDirection
@@ -32,10 +34,10 @@ class StatementFilter:
 
     def to_query(self) -> Document:
         return all_of(
-            equals("speaker.slug", self.speaker),
+            equals(paths.SPEAKER, self.speaker),
             equals("kind", self.kind.name if self.kind else None),
-            equals("about.slug", self.about),
-            equals("citations.article", self.article),
+            equals(paths.SUBJECT, self.about),
+            equals(paths.CITED_ARTICLE, self.article),
             words_match(self.text),
         )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from api.database import STATEMENTS
+from model import paths
+from model.names import STATEMENTS
 from schema.common.loaders import (
     BY_DATE,
     CountByParentLoader,
@@ -9,27 +10,16 @@ from schema.common.loaders import (
     PageByParentLoader,
 )
 
-SPEAKER = "speaker.slug"
+SPEAKER = paths.SPEAKER
 
 
 class StatementBySlugLoader(DocumentBySlugLoader):
     collection = STATEMENTS
-    fields = (
-        "text",
-        "kind",
-        "speakerDescription",
-        "date",
-        "medium",
-        "citations",
-        "speaker",
-        "reportedBy",
-        "about",
-    )
 
 
 class StatementsByArticleLoader(DocumentsByFieldLoader):
     collection = STATEMENTS
-    field = "citations.article"
+    field = paths.CITED_ARTICLE
     sort = BY_DATE
 
 
@@ -37,7 +27,7 @@ class StatementsBySubjectLoader(DocumentsByFieldLoader):
     """Statements about a subject slug; callers keep those whose subject type matches."""
 
     collection = STATEMENTS
-    field = "about.slug"
+    field = paths.SUBJECT
     sort = BY_DATE
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.database import STATEMENTS
+from model.names import STATEMENTS
 from schema.common.arguments import After, Before, First, Last
 from schema.common.pagination import Window
 from schema.context import Info

@@ -6,14 +6,16 @@ from typing import Annotated, TypeAlias
 
 import strawberry
 
-from api.database import Document
+from model import paths
+from model.store import Document
 from schema.actors import Actor, load_actor
+from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
-from schema.common.pagination import Window
-from schema.common.types import Citation, FuzzyDate, Node
+from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.events.types import Event
+from schema.limits import bound
 from schema.organizations.types import Organization
 from schema.persons.types import Person
 from schema.sanctions.types import Sanction
@@ -61,7 +63,7 @@ class Statement(Node):
     )
     date: FuzzyDate = strawberry.field(description="When it was said.")
     medium: str | None = strawberry.field(description="Where it was said: 'Voice of Russia radio'.")
-    cited: strawberry.Private[list[Document]]  # made into Citations only when asked
+    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
     speaker_ref: strawberry.Private[Document | None]
     reported_by_slug: strawberry.Private[str | None]
     about_refs: strawberry.Private[list[Document]]
@@ -73,16 +75,16 @@ class Statement(Node):
             slug=doc["_id"],
             text=doc["text"],
             kind=StatementKind(doc["kind"]),
-            speaker_description=doc.get("speakerDescription"),
+            speaker_description=doc["speakerDescription"],
             date=FuzzyDate.from_doc(doc["date"]),
-            medium=doc.get("medium"),
-            cited=doc.get("citations", []),
-            speaker_ref=doc.get("speaker"),
-            reported_by_slug=doc.get("reportedBy"),
-            about_refs=doc.get("about", []),
+            medium=doc["medium"],
+            cited=doc.get(paths.CITATIONS),
+            speaker_ref=doc["speaker"],
+            reported_by_slug=doc["reportedBy"],
+            about_refs=doc["about"],
         )
 
-    @strawberry.field(description="The passages that report it.")
+    @strawberry.field(description="The passages that report it.", metadata=bound(10))
     def citations(self) -> list[Citation]:
         return Citation.list_from(self.cited)
 
@@ -97,7 +99,7 @@ class Statement(Node):
         doc = await info.context.loaders.organization_by_slug.load(self.reported_by_slug)
         return Organization.from_doc(doc) if doc else None
 
-    @strawberry.field(description="What the statement is about.")
+    @strawberry.field(description="What the statement is about.", metadata=bound(5))
     async def about(self, info: Info) -> list[Subject]:
         subjects = await asyncio.gather(*(load_subject(info, ref) for ref in self.about_refs))
         return [subject for subject in subjects if subject is not None]
@@ -105,13 +107,7 @@ class Statement(Node):
 
 @strawberry.type(description="A page of statements.")
 class StatementConnection(Connection[Statement]):
-    @classmethod
-    async def by_speaker(cls, info: Info, slug: str, window: Window) -> StatementConnection:
-        loaders = info.context.loaders
-        page = await loaders.statements_by_speaker.load((slug, window))
-        return cls.from_page(
-            page, Statement.from_doc, lambda: loaders.statement_count_by_speaker.load(slug)
-        )
+    pass
 
 
 async def statements_about(info: Info, type_name: str, slug: str) -> list[Statement]:
@@ -119,5 +115,5 @@ async def statements_about(info: Info, type_name: str, slug: str) -> list[Statem
     return [
         Statement.from_doc(doc)
         for doc in docs
-        if any(ref["type"] == type_name and ref["slug"] == slug for ref in doc.get("about", []))
+        if any(ref["type"] == type_name and ref["slug"] == slug for ref in doc["about"])
     ]

@@ -1,14 +1,20 @@
-"""The HTTP surface: GraphiQL, health checks and the example query it opens with."""
+"""The HTTP surface: GraphiQL, health checks, the example query it opens with, and what
+the access log says of each GraphQL request."""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+from typing import Any
 
 import httpx
+import pytest
 
 from api.graphiql import EXAMPLE_QUERY
-from tests.conftest import data
+from api.observability import JsonFormatter
+from model.store import Database
+from tests.conftest import data, error_codes
 
 
 async def test_graphiql_opens_with_the_example_query(client: httpx.AsyncClient) -> None:
@@ -78,3 +84,99 @@ async def test_text_that_is_not_unicode_is_refused(client: httpx.AsyncClient) ->
     )
     assert response.status_code == 400
     assert "Traceback" not in response.text
+
+
+# -- the access log: the operation and its codes (schema.access_log) ------------------
+
+TOKENS = "{ " + " ".join(["__typename"] * 3000) + " }"
+BROKEN = {"_id": "broken", "kind": 5, "citations": []}  # no name: the schema cannot show it
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "operation", "codes", "outcome"),
+    [
+        ({"query": "query Who { articles { totalCount } }"}, 200, "Who", [], "ok"),
+        ({"query": "{ articles { totalCount } }"}, 200, "anonymous", [], "ok"),
+        (
+            {
+                "query": "query A { articles { totalCount } } query B { persons { totalCount } }",
+                "operationName": "B",
+            },
+            200,
+            "B",
+            [],
+            "ok",
+        ),
+        ({"query": "{ persons(first: 2"}, 200, "anonymous", ["GRAPHQL_PARSE_FAILED"], "error"),
+        ({"query": TOKENS}, 200, "anonymous", ["QUERY_TOO_COMPLEX"], "error"),
+        (
+            {"query": "query Bad { persons { nope } }"},
+            200,
+            "Bad",
+            ["GRAPHQL_VALIDATION_FAILED"],
+            "error",
+        ),
+        (
+            {
+                "query": "query V($n: Int) { persons(first: $n) { totalCount } }",
+                "variables": {"n": "x"},
+            },
+            200,
+            "V",
+            ["BAD_USER_INPUT"],
+            "error",
+        ),
+        (
+            {"query": '{ person(slug: "broken") { name } }'},
+            200,
+            "anonymous",
+            ["INTERNAL_SERVER_ERROR"],
+            "fault",
+        ),
+        # Refused before any operation runs: nothing to name.
+        (
+            {"query": "query Who { articles { totalCount } }", "operationName": "Nope"},
+            400,
+            "none",
+            [],
+            "error",
+        ),
+        ({"query": ""}, 400, "none", [], "error"),
+    ],
+    ids=[
+        "named",
+        "anonymous",
+        "chosen by name",
+        "parse",
+        "tokens",
+        "validation",
+        "variables",
+        "internal",
+        "no such operation",
+        "no query",
+    ],
+)
+async def test_the_access_log_names_the_operation_and_its_codes(
+    client: httpx.AsyncClient,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    payload: dict[str, Any],
+    status: int,
+    operation: str,
+    codes: list[str],
+    outcome: str,
+) -> None:
+    if "broken" in payload["query"]:
+        await db.persons.insert_one(dict(BROKEN))
+    caplog.set_level(logging.INFO, logger="dossier.access")
+    response = await client.post("/graphql", json=payload)
+    assert response.status_code == status, response.text
+    if status == 200:
+        assert error_codes(response.json()) == codes
+    [record] = [r for r in caplog.records if r.name == "dossier.access"]
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["operation"], line["error_codes"], line["outcome"]) == (operation, codes, outcome)
+    metrics = (await client.get("/metrics")).text
+    assert f'dossier_requests_total{{operation="{operation}",outcome="{outcome}"}} 1.0' in metrics
+    for code in codes:
+        assert f'dossier_graphql_errors_total{{code="{code}"}} 1.0' in metrics

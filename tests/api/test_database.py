@@ -3,7 +3,8 @@ read the app sends is checked in tests/schema/test_plans.py)."""
 
 from __future__ import annotations
 
-from api.database import INDEXES, Database, ensure_indexes
+from model.indexes import INDEXES, ensure_indexes
+from model.store import Database
 
 
 async def test_indexes_are_created_at_start_up(db: Database) -> None:

@@ -6,9 +6,16 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import strawberry
+from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, parse
 
-from schema.limits import query_cost
+from schema.common.connection import Connection
+from schema.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.limits import PAGE, UNCUT, bound, is_connection, price, query_cost
+from schema.schema import build_schema
 from tests.conftest import data, error_codes, graphql
+
+SCHEMA = build_schema()._schema
 
 
 def _nested(depth: int) -> str:
@@ -72,14 +79,92 @@ async def test_cost_reads_page_sizes_from_variables(client: httpx.AsyncClient) -
         ),
         ('{ search(query: "x", first: 3) { score } }', 1 + 3),
         ('{ nodes(ids: ["a", "b"]) { id } }', 1 + 2),
+        # A connection is priced by its type, whatever the field is called.
+        (
+            '{ organization(slug: "x") { sanctionsImposed { edges { node { title } } } } }',
+            1 + 1 + DEFAULT_PAGE_SIZE * (1 + 1 + 1),
+        ),
+        ("{ articles(last: 500) { totalCount } }", 1 + MAX_PAGE_SIZE),
+        # A list by the bound declared on its field; a list of scalars costs one.
+        ('{ person(slug: "x") { aliases citations { quote } } }', 1 + 1 + 1 + UNCUT),
+        ('{ event(slug: "x") { participants { role } } }', 1 + 1 + 5),
+        # Page sizes from variables and their defaults, through fragments.
+        (
+            "query($n: Int = 3) { persons(first: $n) { ...names } }"
+            " fragment names on PersonConnection { nodes { name } }",
+            1 + 3 * 2,
+        ),
     ],
 )
 def test_cost_model(query: str, cost: int) -> None:
-    from graphql import OperationDefinitionNode, parse
+    assert query_cost(SCHEMA, parse(query)) == cost
 
-    operation = parse(query).definitions[0]
-    assert isinstance(operation, OperationDefinitionNode)
-    assert query_cost(operation.selection_set, {}, {}) == cost
+
+def test_variables_set_the_cost() -> None:
+    query = parse(
+        'query($ids: [ID!]!, $n: Int) { nodes(ids: $ids) { id } search(query: "x", first: $n) {'
+        " score } }"
+    )
+    assert query_cost(SCHEMA, query, {"ids": ["a"] * 7, "n": 4}) == (1 + 7) + (1 + 4)
+    # Variables that do not fit are execution's error to report, not a cost.
+    assert query_cost(SCHEMA, query, {"ids": ["a"], "n": "four"}) == 0
+
+
+def unpriced(schema: GraphQLSchema) -> list[str]:
+    """Fields returning a list or a connection that the cost extension cannot price."""
+    return sorted(
+        f"{parent.name}.{name}"
+        for parent in schema.type_map.values()
+        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType)
+        for name, field in parent.fields.items()
+        if price(parent, field) is None
+    )
+
+
+def test_every_list_and_connection_of_the_schema_has_a_price() -> None:
+    """A list or connection without a price would cost one, however much it holds: declare
+    ``metadata=bound(...)`` on the field (see ``schema.limits``)."""
+    assert unpriced(SCHEMA) == []
+    connections = [t for t in SCHEMA.type_map.values() if is_connection(t)]
+    assert len(connections) == 6  # the walk sees the served schema's types
+
+
+@strawberry.type
+class ToyItem:
+    name: str
+
+
+@strawberry.type
+class ToyItemConnection(Connection[ToyItem]):
+    pass
+
+
+def _no_items() -> list[ToyItem]:
+    return []
+
+
+@strawberry.type
+class Toy:
+    undeclared: list[ToyItem] = strawberry.field(resolver=_no_items)
+    declared: list[ToyItem] = strawberry.field(resolver=_no_items, metadata=bound(3))
+    page_outside_a_connection: list[ToyItem] = strawberry.field(
+        resolver=_no_items, metadata=bound(PAGE)
+    )
+    bound_on_one_object: ToyItem = strawberry.field(metadata=bound(3))
+    connection_without_a_page_size: ToyItemConnection
+
+
+def test_the_schema_check_finds_what_has_no_price() -> None:
+    toy = strawberry.Schema(query=Toy)._schema
+    assert unpriced(toy) == [
+        "Toy.boundOnOneObject",
+        "Toy.connectionWithoutAPageSize",
+        "Toy.pageOutsideAConnection",
+        "Toy.undeclared",
+    ]
+    # Were one served, it would be priced as the largest page.
+    assert query_cost(toy, parse("{ undeclared { name } }")) == 1 + MAX_PAGE_SIZE
+    assert query_cost(toy, parse("{ declared { name } }")) == 1 + 3
 
 
 async def test_an_oversize_body_gets_413_before_parsing(client: httpx.AsyncClient) -> None:

@@ -22,9 +22,9 @@ from pymongo import AsyncMongoClient
 from pymongo.monitoring import CommandListener
 
 from api.app import create_app
-from api.database import Document
 from api.embedded import EmbeddedMongo, free_port
 from api.settings import Settings
+from model.store import Document
 from tests.conftest import CommandRecorder, data, error_codes, graphql
 
 # When a server is killed mid-request, pymongo can drop a socket without closing it; the

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from api.database import Database
 from bench.corpus import SIZES, Corpus, corpus_name, load_corpus, loaded_corpus
+from model.names import PERSONS
+from model.store import Database
+from schema.common.projection import Reads
 from schema.search.engine import parse_query, search
 
 XS = SIZES["XS"]
@@ -44,7 +46,7 @@ async def test_the_corpus_loads_through_the_loader(db: Database) -> None:
     person = await db.persons.find_one({"_id": "person-000000"})
     assert person is not None
     cyrillic = person["aliases"][1]
-    hits = await search(db, parse_query(cyrillic), ["persons"], 5)
+    hits = await search(db, parse_query(cyrillic), [PERSONS], 5, Reads())
     assert hits[0].doc["_id"] == "person-000000"
 
 

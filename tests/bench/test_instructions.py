@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings
-from bench import instructions, scale
+from bench import instructions
+from bench.operations import prepare
+from bench.process import database_uri
 
 
 def test_the_count_is_read_from_callgrinds_report() -> None:
@@ -26,8 +28,8 @@ def test_every_target_serves_the_operations_and_refuses_to_count_failures(
     """The workers valgrind runs, run directly: each request must succeed, since a
     failed one would be counted as a cheap answer."""
     monkeypatch.delenv("MONGODB_URI", raising=False)  # its own embedded database
-    with scale.database_uri(tmp_path / "data", "XS") as (uri, _described):
-        report, ops = asyncio.run(scale.prepare("XS", 1, uri, ["node", "person page"]))
+    with database_uri(tmp_path / "data", "XS") as (uri, _described):
+        report, ops = asyncio.run(prepare("XS", 1, uri, ["node", "person page"]))
         settings = Settings(mongodb_uri=uri, mongodb_database=report["database"])
         assert [op.name for op in ops] == ["person page", "node(id)"]
         for op in ops:

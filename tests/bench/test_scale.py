@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import scale
+from bench.operations import operations
 
 
 def test_a_run_measures_every_operation_against_the_floor(
@@ -36,7 +37,7 @@ def test_a_run_measures_every_operation_against_the_floor(
     )
     report = json.loads(report_json.read_text())
     size = report["sizes"]["XS"]
-    names = [op.name for op in scale.operations()]
+    names = [op.name for op in operations()]
     assert size["load"]["articles"] == 20  # loaded now; the next run would reuse it
     # Every request of every operation was sent to both servers once, whatever the clock:
     # each got an answer from both (none unanswered), and the same answer.
@@ -49,7 +50,7 @@ def test_a_run_measures_every_operation_against_the_floor(
     # one was answered 200 without GraphQL errors, and the servers' own command counts
     # were divided among them. Throughput and latency are the report's, not the test's.
     # (How many requests depends on the clock; at least one per worker that connected
-    # before --duration ran out, as bench.scale.drive checks its deadline first.)
+    # before --duration ran out, as bench.scale_drive.drive checks its deadline first.)
     for row in rows:
         for target in ("graphql", "floor"):
             figures = row[target]
@@ -58,7 +59,7 @@ def test_a_run_measures_every_operation_against_the_floor(
             assert figures["first_error"] is None, row
             assert figures["commands_per_request"] >= 1, row
     # A request that failed is None here: None == None must not pass as "the same".
-    paged = {op.name for op in scale.operations() if op.page_sizes}
+    paged = {op.name for op in operations() if op.page_sizes}
     assert set(size["commands_by_page_size"]) == paged
     for name, (small, full) in size["commands_by_page_size"].items():
         assert small is not None, name

@@ -11,10 +11,16 @@ from typing import Any
 import httpx
 import pytest
 from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
-from pymongo import ASCENDING
+from graphql import GraphQLError
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.errors import OperationFailure
 from starlette.applications import Starlette
 
-from api.database import COLLECTIONS, Database
+from api.app import create_app
+from api.settings import Settings
+from model.names import COLLECTIONS
+from model.store import Database
+from schema import caching
 from tests.conftest import data
 
 LEAKS = ("Traceback", "pymongo", 'File "', "bson", "OperationFailure")
@@ -669,3 +675,223 @@ async def test_bad_requests_change_no_data(
         name: len(state["documents"]) for name, state in before.items()
     }
     assert after == before
+
+
+# -- every code, raised for real, and decided without reading a message --------------
+#
+# schema.errors decides a code by the step that failed and the exception or rule that
+# failed it. Each row below makes the API answer one code the way a client would meet
+# it; the test after runs them all again with every GraphQL error message reworded, as
+# a library upgrade may do, and expects the same codes.
+
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+MAX_TOKENS = 2000  # Settings.max_query_tokens
+
+
+def _nested(depth: int) -> str:
+    inner = "name"
+    for _ in range(depth):
+        inner = f"statements(first: 1) {{ nodes {{ speaker {{ ... on Person {{ {inner} }} }} }} }}"
+    return f'{{ person(slug: "sergei-kislyak") {{ {inner} }} }}'
+
+
+def _typenames(count: int) -> str:
+    """A document of ``count + 2`` tokens: braces around ``count`` fields."""
+    return "{ " + " ".join(["__typename"] * count) + " }"
+
+
+EXPENSIVE = """{ persons(first: 100) { nodes { statements(first: 100) { nodes {
+  about { ... on Person { statements(first: 100) { totalCount } } } } } } } }"""
+
+CODES: list[tuple[str, str, dict[str, Any] | None, list[str]]] = [
+    # parsing: the grammar, or the token limit
+    ("syntax error", "{ persons(first: 2", None, [PARSE_FAILED]),
+    ("only a comment", "# nothing", None, [PARSE_FAILED]),
+    ("nested too deeply to parse", "{ f(a: " + "[" * 900 + "]" * 900 + ") }", None, [PARSE_FAILED]),
+    ("too many tokens", _typenames(3000), None, [TOO_COMPLEX]),
+    ("one token too many", _typenames(MAX_TOKENS - 1), None, [TOO_COMPLEX]),
+    (
+        "the last allowed token a syntax error",
+        _typenames(MAX_TOKENS - 3) + " }",
+        None,
+        [PARSE_FAILED],
+    ),
+    ("too many comments", "{ __typename\n" + "#\n" * 3000 + "}", None, [TOO_COMPLEX]),
+    # The last allowed token is a description, and the parser, looking past it, refuses
+    # the token after it without taking it: a syntax error, at the first token too many.
+    (
+        "a syntax error seen past the last allowed token",
+        _typenames(MAX_TOKENS - 3) + ' "description" !',
+        None,
+        [PARSE_FAILED],
+    ),
+    (
+        "the same, one token further",
+        _typenames(MAX_TOKENS - 2) + ' "description" !',
+        None,
+        [TOO_COMPLEX],
+    ),
+    # validation: graphql-core's rules, or the depth and alias limits
+    ("unknown field", "{ persons { nope } }", None, [VALIDATION_FAILED]),
+    (
+        "argument of the wrong type",
+        '{ persons(first: "abc") { totalCount } }',
+        None,
+        [VALIDATION_FAILED],
+    ),
+    (
+        "a value that reads like a limit",
+        '{ persons(first: "exceeds maximum operation depth") { totalCount } }',
+        None,
+        [VALIDATION_FAILED],
+    ),
+    (
+        "a syntax error that reads like a limit",
+        '{ persons "Document contains more than" }',
+        None,
+        [PARSE_FAILED],
+    ),
+    ("undefined variable", "{ persons(first: $n) { totalCount } }", None, [VALIDATION_FAILED]),
+    ("too deep", _nested(6), None, [TOO_COMPLEX]),
+    (
+        "too many aliases",
+        "{ " + " ".join(f'a{i}: person(slug: "x") {{ name }}' for i in range(50)) + " }",
+        None,
+        [TOO_COMPLEX],
+    ),
+    (
+        "too deep and an unknown field",
+        _nested(6).replace("{ name }", "{ name nope }"),
+        None,
+        [TOO_COMPLEX, VALIDATION_FAILED],
+    ),
+    # execution: the variables, then the fields
+    (
+        "variable of the wrong type",
+        "query($n: Int) { persons(first: $n) { totalCount } }",
+        {"n": "abc"},
+        [BAD_USER_INPUT],
+    ),
+    (
+        "required variable missing",
+        "query($s: String!) { person(slug: $s) { name } }",
+        {},
+        [BAD_USER_INPUT],
+    ),
+    (
+        "too many bad variable values",
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [None] * 60},
+        [BAD_USER_INPUT] * 50 + [VALIDATION_FAILED],
+    ),
+    (
+        "argument a resolver refuses",
+        "{ persons(first: 101) { totalCount } }",
+        None,
+        [BAD_USER_INPUT],
+    ),
+    ("too costly", EXPENSIVE, None, [TOO_COMPLEX]),
+]
+
+
+def codes_of(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors") or []]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "codes"), [row[1:] for row in CODES], ids=[row[0] for row in CODES]
+)
+async def test_each_code_for_real(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None, codes: list[str]
+) -> None:
+    body = error_body(await post(client, query, variables))
+    assert codes_of(body) == codes, body["errors"][:3]
+
+
+def _reworded(message: str) -> str:
+    """A message in other words: its length, and none of its words."""
+    return f"reworded ({len(message)})"
+
+
+async def test_codes_do_not_depend_on_the_words_of_messages(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every GraphQL error graphql-core, Strawberry or this API makes gets other words:
+    the codes stay the same, so none of them was read from a message."""
+    caching._validate.cache_clear()  # errors validation made earlier keep their words
+    original_init = GraphQLError.__init__
+
+    def reworded_init(self: GraphQLError, message: str, *args: Any, **kwargs: Any) -> None:
+        original_init(self, _reworded(message), *args, **kwargs)
+
+    monkeypatch.setattr(GraphQLError, "__init__", reworded_init)
+    for name, query, variables, codes in CODES:
+        body = error_body(await post(client, query, variables))
+        assert all(e["message"].startswith("reworded") for e in body["errors"]), name
+        assert codes_of(body) == codes, (name, body["errors"][:3])
+
+
+# -- the database: failures armed on the server, for the app's connections only ------
+
+KISLYAK = '{ person(slug: "sergei-kislyak") { name } }'
+
+
+@pytest.fixture
+async def fail_point(mongo_uri: str) -> AsyncIterator[Callable[..., Awaitable[None]]]:
+    """Arms SecantusDB's (or mongod's) ``failCommand`` for the app's ``find`` commands:
+    its driver names itself "dossier", the test's own client does not. Off at the end."""
+    admin: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
+
+    async def arm(**data: Any) -> None:
+        command = {"configureFailPoint": "failCommand", "mode": "alwaysOn"}
+        try:
+            await admin.admin.command(
+                {**command, "data": {"appName": "dossier", "failCommands": ["find"], **data}}
+            )
+        except OperationFailure as error:  # a MongoDB started without test commands
+            pytest.skip(f"the database has no failCommand: {error}")
+
+    try:
+        yield arm
+    finally:
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        await admin.close()
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        ({"errorCode": 91}, "SERVICE_UNAVAILABLE"),  # ShutdownInProgress
+        ({"errorCode": 50}, "TIMEOUT"),  # MaxTimeMSExpired: the server's own time limit
+        ({"errorCode": 2}, "INTERNAL_SERVER_ERROR"),  # BadValue: no client mistake
+    ],
+    ids=["shutting down", "server time limit", "command refused"],
+)
+async def test_database_failures_have_their_codes(
+    client: httpx.AsyncClient,
+    fail_point: Callable[..., Awaitable[None]],
+    failure: dict[str, Any],
+    code: str,
+) -> None:
+    await fail_point(**failure)
+    response = await post(client, KISLYAK)
+    body = error_body(response)
+    assert codes_of(body) == [code], body
+    assert "failCommand" not in response.text  # the server's words stay in the log
+    assert body["data"] == {"person": None}
+    assert body["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
+
+
+async def test_a_database_that_does_not_answer_in_time_is_a_timeout(
+    settings: Settings,
+    db: Database,
+    fail_point: Callable[..., Awaitable[None]],
+) -> None:
+    """The client's own time limit (``DATABASE_TIMEOUT_MS``), the find held at the server."""
+    app = create_app(settings.model_copy(update={"database_timeout_ms": 1000}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://dossier.test") as http:
+            await fail_point(blockConnection=True, blockTimeMS=3000)
+            body = error_body(await post(http, KISLYAK))
+    assert codes_of(body) == ["TIMEOUT"], body

@@ -9,7 +9,8 @@ import httpx
 import pytest
 import yaml
 
-from api.database import EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS, Database
+from model.names import EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Database
 from seed import ARTICLES_DIR
 from tests.conftest import data, graphql
 

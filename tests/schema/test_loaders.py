@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from api.database import Database
+from model.store import Database
 from seed.loader import load_article
 from tests.conftest import CommandRecorder, data
 

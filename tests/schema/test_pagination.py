@@ -10,16 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from api.database import (
-    ARTICLES,
-    EVENTS,
-    ORGANIZATIONS,
-    PERSONS,
-    SANCTIONS,
-    STATEMENTS,
-    Database,
-)
-from seed.loader import with_derived_fields
+from model.derived import with_derived_fields
+from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.store import Database
 from tests.conftest import data
 
 CONNECTION = """

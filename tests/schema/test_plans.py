@@ -37,8 +37,7 @@ from graphql import (
     is_non_null_type,
 )
 
-from api.database import Database, Document
-from api.settings import Settings
+from model.store import Database, Document
 from schema.schema import build_schema
 from tests.conftest import CommandRecorder, data
 from tests.plans import explain
@@ -70,7 +69,7 @@ INDEX_SCANS = ("IXSCAN", "IDHACK", "EXPRESS_IXSCAN", "COUNT_SCAN", "DISTINCT_SCA
 
 
 def _graphql_schema() -> GraphQLSchema:
-    schema: GraphQLSchema = build_schema(Settings())._schema
+    schema: GraphQLSchema = build_schema()._schema
     return schema
 
 

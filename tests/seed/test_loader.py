@@ -19,7 +19,9 @@ from pymongo.monitoring import (
     CommandSucceededEvent,
 )
 
-from api.database import COLLECTIONS, Database, Document, ensure_indexes
+from model.indexes import ensure_indexes
+from model.names import COLLECTIONS
+from model.store import Database, Document
 from seed import ARTICLES_DIR
 from seed.annotations import AnnotationError
 from seed.loader import load_article, load_directory

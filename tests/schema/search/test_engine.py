@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.database import Database
+from model.keys import fold, latin, search_keys, skeleton
+from model.store import Database
 from schema.search.engine import CANDIDATES_PER_PROBE, NAME_FILTER_CANDIDATES
-from schema.search.keys import fold, latin, search_keys, skeleton
 from seed.loader import load_article
 from tests.conftest import CommandRecorder, data, error_codes, graphql
 from tests.plans import explain

@@ -1,0 +1,12 @@
+"""Collection names."""
+
+from __future__ import annotations
+
+ARTICLES = "articles"
+PERSONS = "persons"
+ORGANIZATIONS = "organizations"
+EVENTS = "events"
+STATEMENTS = "statements"
+SANCTIONS = "sanctions"
+
+COLLECTIONS = (ARTICLES, PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS)
