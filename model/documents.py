@@ -22,8 +22,11 @@ class DateDoc(TypedDict):
     desc: NotRequired[str]
 
 
+RefType = Literal["Person", "Organization", "Event", "Sanction"]
+
+
 class RefDoc(TypedDict):
-    type: Literal["Person", "Organization", "Event", "Sanction"]
+    type: RefType
     slug: str
 
 

@@ -8,10 +8,10 @@ writes of one article then go in one transaction where the server has them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -19,6 +19,19 @@ from pymongo.errors import OperationFailure
 
 from model import paths
 from model.derived import with_derived_fields
+from model.documents import (
+    ArticleDoc,
+    CitationDoc,
+    DateDoc,
+    EventDoc,
+    OrganizationDoc,
+    PersonDoc,
+    PhotoDoc,
+    RefDoc,
+    RefType,
+    SanctionDoc,
+    StatementDoc,
+)
 from model.names import ARTICLES, COLLECTIONS, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
 from model.store import Database, Document
 from seed import ARTICLES_DIR
@@ -33,7 +46,7 @@ from seed.cleaning import clean_body
 
 logger = logging.getLogger(__name__)
 
-_REF_TYPES = {
+_REF_TYPES: dict[str, tuple[RefType, str]] = {
     "person": ("Person", PERSONS),
     "organization": ("Organization", ORGANIZATIONS),
     "event": ("Event", EVENTS),
@@ -48,14 +61,19 @@ class LoadResult:
     counts: dict[str, int]
 
 
-def date_document(date: FuzzyDate | None) -> Document | None:
+@overload
+def date_document(date: FuzzyDate) -> DateDoc: ...
+@overload
+def date_document(date: FuzzyDate | None) -> DateDoc | None: ...
+def date_document(date: FuzzyDate | None) -> DateDoc | None:
     if date is None:
         return None
-    return {
-        "iso": date.iso,
-        "precision": date.precision.value,
-        "text": date.text,
-    }
+    return DateDoc(iso=date.iso, precision=date.precision.value, text=date.text)
+
+
+def stored(doc: Mapping[str, object]) -> Document:
+    """A typed document (``model.documents``) as the driver writes it."""
+    return dict(doc)
 
 
 class _Builder:
@@ -71,8 +89,8 @@ class _Builder:
     def fail(self, where: str, message: str) -> AnnotationError:
         return AnnotationError(f"{self.file_name}: {where}: {message}")
 
-    def citations(self, where: str, evidence: Sequence[Quote | str]) -> list[Document]:
-        cited: list[Document] = []
+    def citations(self, where: str, evidence: Sequence[Quote | str]) -> list[CitationDoc]:
+        cited: list[CitationDoc] = []
         for item in evidence:
             quote = Quote(quote=item) if isinstance(item, str) else item
             starts = _occurrences(self.body, quote.quote)
@@ -93,22 +111,22 @@ class _Builder:
                 )
             start = starts[index]
             cited.append(
-                {
-                    "article": self.article_slug,
-                    "quote": quote.quote,
-                    "start": start,
-                    "end": start + len(quote.quote),
-                }
+                CitationDoc(
+                    article=self.article_slug,
+                    quote=quote.quote,
+                    start=start,
+                    end=start + len(quote.quote),
+                )
             )
         return cited
 
-    def ref(self, where: str, reference: str) -> Document:
+    def ref(self, where: str, reference: str) -> RefDoc:
         kind, _, slug = reference.partition(":")
         if kind not in _REF_TYPES:
             raise self.fail(where, f"unknown reference kind in {reference!r}")
         type_name, collection = _REF_TYPES[kind]
         self.refs.add((collection, slug))
-        return {"type": type_name, "slug": slug}
+        return RefDoc(type=type_name, slug=slug)
 
     def slug_ref(self, where: str, collection: str, slug: str) -> str:
         self.ref(where, f"{_kind_of(collection)}:{slug}")
@@ -119,18 +137,22 @@ class _Builder:
         meta = a.article
         documents: dict[str, list[Document]] = {
             ARTICLES: [
-                {
-                    "_id": meta.slug,
-                    "slug": meta.slug,
-                    "title": meta.title,
-                    "publisher": meta.publisher,
-                    "url": meta.url,
-                    "publishedOn": date_document(meta.published_on),
-                    "language": meta.language,
-                    "photo": meta.photo.model_dump() if meta.photo else None,
-                    "source": meta.source,
-                    "body": self.body,
-                }
+                stored(
+                    ArticleDoc(
+                        _id=meta.slug,
+                        slug=meta.slug,
+                        title=meta.title,
+                        publisher=meta.publisher,
+                        url=meta.url,
+                        publishedOn=date_document(meta.published_on),
+                        language=meta.language,
+                        photo=PhotoDoc(caption=meta.photo.caption, credit=meta.photo.credit)
+                        if meta.photo
+                        else None,
+                        source=meta.source,
+                        body=self.body,
+                    )
+                )
             ],
             PERSONS: [],
             ORGANIZATIONS: [],
@@ -141,103 +163,115 @@ class _Builder:
         for person in a.persons:
             where = f"person {person.slug!r}"
             documents[PERSONS].append(
-                {
-                    "_id": person.slug,
-                    "slug": person.slug,
-                    "name": person.name,
-                    "aliases": list(person.aliases),
-                    "description": person.description,
-                    "countries": list(person.countries),
-                    "positions": [
-                        {
-                            "title": position.title,
-                            "organization": position.organization
-                            and self.ref(where, position.organization)["slug"],
-                            "since": date_document(position.since),
-                            "until": date_document(position.until),
-                        }
-                        for position in person.positions
-                    ],
-                    "citations": self.citations(where, person.evidence),
-                }
+                stored(
+                    PersonDoc(
+                        _id=person.slug,
+                        slug=person.slug,
+                        name=person.name,
+                        aliases=list(person.aliases),
+                        description=person.description,
+                        countries=list(person.countries),
+                        positions=[
+                            {
+                                "title": position.title,
+                                "organization": position.organization
+                                and self.ref(where, position.organization)["slug"],
+                                "since": date_document(position.since),
+                                "until": date_document(position.until),
+                            }
+                            for position in person.positions
+                        ],
+                        citations=self.citations(where, person.evidence),
+                    )
+                )
             )
         for organization in a.organizations:
             where = f"organization {organization.slug!r}"
             documents[ORGANIZATIONS].append(
-                {
-                    "_id": organization.slug,
-                    "slug": organization.slug,
-                    "name": organization.name,
-                    "aliases": list(organization.aliases),
-                    "kind": organization.kind,
-                    "country": organization.country,
-                    "description": organization.description,
-                    "citations": self.citations(where, organization.evidence),
-                }
+                stored(
+                    OrganizationDoc(
+                        _id=organization.slug,
+                        slug=organization.slug,
+                        name=organization.name,
+                        aliases=list(organization.aliases),
+                        kind=organization.kind,
+                        country=organization.country,
+                        description=organization.description,
+                        citations=self.citations(where, organization.evidence),
+                    )
+                )
             )
         for event in a.events:
             where = f"event {event.slug!r}"
             documents[EVENTS].append(
-                {
-                    "_id": event.slug,
-                    "slug": event.slug,
-                    "title": event.title,
-                    "kind": event.kind,
-                    "description": event.description,
-                    "date": date_document(event.date),
-                    "location": event.location,
-                    "participants": [
-                        {
-                            "actor": participant.actor and self.ref(where, participant.actor),
-                            "description": participant.description,
-                            "role": participant.role,
-                        }
-                        for participant in event.participants
-                    ],
-                    "sanctions": [self.slug_ref(where, SANCTIONS, s) for s in event.sanctions],
-                    "citations": self.citations(where, event.evidence),
-                }
+                stored(
+                    EventDoc(
+                        _id=event.slug,
+                        slug=event.slug,
+                        title=event.title,
+                        kind=event.kind,
+                        description=event.description,
+                        date=date_document(event.date),
+                        location=event.location,
+                        participants=[
+                            {
+                                "actor": self.ref(where, participant.actor)
+                                if participant.actor
+                                else None,
+                                "description": participant.description,
+                                "role": participant.role,
+                            }
+                            for participant in event.participants
+                        ],
+                        sanctions=[self.slug_ref(where, SANCTIONS, s) for s in event.sanctions],
+                        citations=self.citations(where, event.evidence),
+                    )
+                )
             )
         for statement in a.statements:
             where = f"statement {statement.slug!r}"
             if statement.kind == "QUOTE" and statement.text not in self.body:
                 raise self.fail(where, f"a QUOTE's text must be verbatim: {statement.text!r}")
             documents[STATEMENTS].append(
-                {
-                    "_id": statement.slug,
-                    "slug": statement.slug,
-                    "kind": statement.kind,
-                    "text": statement.text,
-                    "speaker": statement.speaker and self.ref(where, statement.speaker),
-                    "speakerDescription": statement.speaker_description,
-                    "date": date_document(statement.date),
-                    "medium": statement.medium,
-                    "reportedBy": statement.reported_by
-                    and self.ref(where, statement.reported_by)["slug"],
-                    "about": [self.ref(where, subject) for subject in statement.about],
-                    "citations": self.citations(where, statement.evidence),
-                }
+                stored(
+                    StatementDoc(
+                        _id=statement.slug,
+                        slug=statement.slug,
+                        kind=statement.kind,
+                        text=statement.text,
+                        speaker=self.ref(where, statement.speaker) if statement.speaker else None,
+                        speakerDescription=statement.speaker_description,
+                        date=date_document(statement.date),
+                        medium=statement.medium,
+                        reportedBy=statement.reported_by
+                        and self.ref(where, statement.reported_by)["slug"],
+                        about=[self.ref(where, subject) for subject in statement.about],
+                        citations=self.citations(where, statement.evidence),
+                    )
+                )
             )
         for sanction in a.sanctions:
             where = f"sanction {sanction.slug!r}"
             documents[SANCTIONS].append(
-                {
-                    "_id": sanction.slug,
-                    "slug": sanction.slug,
-                    "title": sanction.title,
-                    "description": sanction.description,
-                    "kinds": list(sanction.kinds),
-                    "status": sanction.status,
-                    "authority": self.ref(where, sanction.authority),
-                    "targets": [self.ref(where, target) for target in sanction.targets],
-                    "targetDescription": sanction.target_description,
-                    "targetCount": sanction.target_count,
-                    "reason": sanction.reason,
-                    "date": date_document(sanction.date),
-                    "inResponseTo": sanction.in_response_to
-                    and self.slug_ref(where, SANCTIONS, sanction.in_response_to),
-                    "citations": self.citations(where, sanction.evidence),
-                }
+                stored(
+                    SanctionDoc(
+                        _id=sanction.slug,
+                        slug=sanction.slug,
+                        title=sanction.title,
+                        description=sanction.description,
+                        kinds=list(sanction.kinds),
+                        status=sanction.status,
+                        authority=self.ref(where, sanction.authority),
+                        targets=[self.ref(where, target) for target in sanction.targets],
+                        targetDescription=sanction.target_description,
+                        targetCount=sanction.target_count,
+                        reason=sanction.reason,
+                        date=date_document(sanction.date),
+                        inResponseTo=sanction.in_response_to
+                        and self.slug_ref(where, SANCTIONS, sanction.in_response_to),
+                        citations=self.citations(where, sanction.evidence),
+                    )
+                )
             )
         for collection, docs in documents.items():
             seen: set[str] = set()

@@ -4,13 +4,14 @@ from typing import Annotated
 
 import strawberry
 
+from model import paths
 from model.names import ARTICLES
 from schema.articles.types import Article, ArticleConnection
 from schema.common.arguments import After, Before, First, Last
 from schema.common.pagination import Order, Window
 from schema.context import Info
 
-BY_SLUG = Order(f"{ARTICLES}.slug-asc", "_id", 1)
+BY_SLUG = Order(f"{ARTICLES}.slug-asc", paths.ID, 1)
 
 
 @strawberry.type

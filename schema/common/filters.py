@@ -12,7 +12,7 @@ from model.store import Document
 from schema.common.errors import UserInputError
 from schema.common.pagination import Order
 
-MATCH_NOTHING: Document = {"_id": {"$in": []}}
+MATCH_NOTHING: Document = {paths.ID: {"$in": []}}
 _ISO_PREFIX = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 # Above any ISO date string and below the UNKNOWN ascending key ("\uffff").
 _ISO_CEILING = "\ufffe"

@@ -32,7 +32,7 @@ class DocumentBySlugLoader(DataLoader[str, Document | None]):
 
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
         projection = self.reads.fields(self.collection, also_hidden=self.also_hidden)
-        cursor = self.db[self.collection].find({"_id": {"$in": list(slugs)}}, projection)
+        cursor = self.db[self.collection].find({paths.ID: {"$in": list(slugs)}}, projection)
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
 
@@ -42,7 +42,7 @@ class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
 
     collection: ClassVar[str]
     field: ClassVar[str]
-    sort: ClassVar[dict[str, int]] = {"_id": 1}
+    sort: ClassVar[dict[str, int]] = {paths.ID: 1}
 
     def __init__(self, db: Database, reads: Reads) -> None:
         super().__init__(load_fn=self._load)

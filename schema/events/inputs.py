@@ -36,7 +36,7 @@ class EventFilter:
 
     def to_query(self, order: Order) -> Document:
         return all_of(
-            one_of("kind", self.kinds),
+            one_of(paths.KIND, self.kinds),
             date_range(order, self.from_, self.to),
             equals(paths.PARTICIPANT, self.participant),
             equals(paths.CITED_ARTICLE, self.article),

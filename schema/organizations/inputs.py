@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from model import paths
 from model.names import ORGANIZATIONS
 from model.store import Database, Document
 from schema.common.filters import all_of, country_is, equals
@@ -27,6 +28,6 @@ class OrganizationFilter:
     async def to_query(self, db: Database) -> Document:
         return all_of(
             await name_matches(db, ORGANIZATIONS, self.name),
-            equals("kind", self.kind.value if self.kind else None),
-            country_is("country", self.country),
+            equals(paths.KIND, self.kind.value if self.kind else None),
+            country_is(paths.COUNTRY, self.country),
         )

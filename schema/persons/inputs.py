@@ -32,7 +32,7 @@ class PersonFilter:
     async def to_query(self, db: Database) -> Document:
         return all_of(
             await name_matches(db, PERSONS, self.name),
-            country_is("countries", self.country),
+            country_is(paths.COUNTRIES, self.country),
             equals(paths.POSITION_ORGANIZATION, self.organization),
         )
 

@@ -30,8 +30,8 @@ class SanctionFilter:
         return all_of(
             equals(paths.AUTHORITY, self.authority),
             equals(paths.TARGET, self.target),
-            equals("status", self.status.value if self.status else None),
-            one_of("kinds", self.kinds),
+            equals(paths.STATUS, self.status.value if self.status else None),
+            one_of(paths.KINDS, self.kinds),
         )
 
 

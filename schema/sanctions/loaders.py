@@ -26,7 +26,7 @@ class SanctionsByArticleLoader(DocumentsByFieldLoader):
 
 class SanctionsByInResponseToLoader(DocumentsByFieldLoader):
     collection = SANCTIONS
-    field = "inResponseTo"
+    field = paths.IN_RESPONSE_TO
     sort = BY_DATE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from model import paths
 from model.keys import fold
 from model.store import Database, Document
 from schema.common.filters import MATCH_NOTHING
@@ -14,4 +15,4 @@ async def name_matches(db: Database, collection: str, name: str | None) -> Docum
         return None
     if not fold(name):
         return MATCH_NOTHING
-    return {"_id": {"$in": await ids_matching_name(db, collection, name)}}
+    return {paths.ID: {"$in": await ids_matching_name(db, collection, name)}}

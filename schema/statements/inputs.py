@@ -35,7 +35,7 @@ class StatementFilter:
     def to_query(self) -> Document:
         return all_of(
             equals(paths.SPEAKER, self.speaker),
-            equals("kind", self.kind.name if self.kind else None),
+            equals(paths.KIND, self.kind.name if self.kind else None),
             equals(paths.SUBJECT, self.about),
             equals(paths.CITED_ARTICLE, self.article),
             words_match(self.text),
