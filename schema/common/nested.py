@@ -11,26 +11,25 @@ import strawberry
 
 from model.store import Document
 from schema.common.arguments import After, Before, First, Last
-from schema.common.pagination import Order, Window
+from schema.common.pagination import Window, date_order
 
 
-def nested_connection(
-    module: str,
-    connection: str,
-    *,
-    node: str,
-    pages: str,
-    counts: str,
-    order: Order,
-    description: str,
-) -> Any:
-    """A field listing what points at its parent (by the parent's ``slug``).
+def nested_connection(collection: str, *, by: str, description: str) -> Any:
+    """A field listing the documents of ``collection`` whose ``by`` names the parent (by the
+    parent's ``slug``), oldest first.
 
-    ``connection`` and ``node`` are the connection and node types in ``module``, named
-    so that domains can refer to each other without import cycles; ``pages`` and
-    ``counts`` name the request's loaders (``schema.loaders``) that batch the pages and
-    the counts of all parents in one command each.
+    Everything else follows from the names, as the domains name things: the types
+    ``Statement`` and ``StatementConnection`` in ``schema.statements.types`` (named, so that
+    domains refer to each other without import cycles), and the request's loaders
+    ``statements_by_speaker`` and ``statement_count_by_speaker`` (``schema.loaders``), which
+    batch the pages and the counts of all parents in one command each.
     """
+    module = f"schema.{collection}.types"
+    node = collection.removesuffix("s").capitalize()
+    pages = f"{collection}_by_{by}"
+    counts = f"{collection.removesuffix('s')}_count_by_{by}"
+    order = date_order(collection)
+    connection = f"{node}Connection"
 
     async def resolve(
         root: Any,

@@ -12,7 +12,6 @@ from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
 from schema.common.nested import nested_connection
-from schema.common.pagination import date_order
 from schema.common.types import Node
 from schema.limits import UNCUT, bound
 
@@ -66,21 +65,11 @@ class Organization(Node):
         return Citation.list_from(self.cited)
 
     statements = nested_connection(
-        "schema.statements.types",
-        "StatementConnection",
-        node="Statement",
-        pages="statements_by_speaker",
-        counts="statement_count_by_speaker",
-        order=date_order(STATEMENTS),
-        description="Statements the organization made, oldest first.",
+        STATEMENTS, by="speaker", description="Statements the organization made, oldest first."
     )
     sanctions_imposed = nested_connection(
-        "schema.sanctions.types",
-        "SanctionConnection",
-        node="Sanction",
-        pages="sanctions_by_authority",
-        counts="sanction_count_by_authority",
-        order=date_order(SANCTIONS),
+        SANCTIONS,
+        by="authority",
         description="Sanctions this organization imposed or proposed, oldest first.",
     )
 

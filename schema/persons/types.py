@@ -11,7 +11,6 @@ from schema.articles.citations import Citation
 from schema.common.connection import Connection
 from schema.common.ids import to_global_id
 from schema.common.nested import nested_connection
-from schema.common.pagination import date_order
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import UNCUT, bound
@@ -84,30 +83,14 @@ class Person(Node):
         return Citation.list_from(self.cited)
 
     statements = nested_connection(
-        "schema.statements.types",
-        "StatementConnection",
-        node="Statement",
-        pages="statements_by_speaker",
-        counts="statement_count_by_speaker",
-        order=date_order(STATEMENTS),
-        description="Statements this person made, oldest first.",
+        STATEMENTS, by="speaker", description="Statements this person made, oldest first."
     )
     events = nested_connection(
-        "schema.events.types",
-        "EventConnection",
-        node="Event",
-        pages="events_by_participant",
-        counts="event_count_by_participant",
-        order=date_order(EVENTS),
-        description="Events this person took part in, oldest first.",
+        EVENTS, by="participant", description="Events this person took part in, oldest first."
     )
     sanctions = nested_connection(
-        "schema.sanctions.types",
-        "SanctionConnection",
-        node="Sanction",
-        pages="sanctions_by_target",
-        counts="sanction_count_by_target",
-        order=date_order(SANCTIONS),
+        SANCTIONS,
+        by="target",
         description="Sanctions that name this person as a target, oldest first.",
     )
 
