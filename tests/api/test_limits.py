@@ -94,6 +94,17 @@ async def test_cost_reads_page_sizes_from_variables(client: httpx.AsyncClient) -
             " fragment names on PersonConnection { nodes { name } }",
             1 + 3 * 2,
         ),
+        # Spreads cost what they select, wherever they stand and however deep they nest.
+        ("{ ...F } fragment F on Query { persons(first: 10) { nodes { name } } }", 1 + 10 * 2),
+        ('{ node(id: "x") { ... on Person { ...P } } } fragment P on Person { name }', 1 + 1),
+        (
+            "{ ...A } fragment A on Query { ...B }"
+            " fragment B on Query { persons(first: 2) { totalCount } }",
+            1 + 2 * 1,
+        ),
+        # search without `first` returns its default number of hits; `first: 0` none.
+        ('{ search(query: "x") { score } }', 1 + 10),
+        ('{ search(query: "x", first: 0) { score } }', 1),
     ],
 )
 def test_cost_model(query: str, cost: int) -> None:

@@ -21,7 +21,7 @@ from api.settings import Settings
 from model.names import COLLECTIONS
 from model.store import Database
 from schema import caching
-from tests.conftest import data
+from tests.conftest import data, graphql
 
 LEAKS = ("Traceback", "pymongo", 'File "', "bson", "OperationFailure")
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -163,6 +163,29 @@ async def test_forged_cursors_are_rejected(
         BAD_USER_INPUT,
         {"c": cursor},
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "argument"),
+    [
+        ("{ persons(first: 101) { totalCount } }", "first"),
+        ("{ persons(last: -1) { totalCount } }", "last"),
+        ('{ persons(after: "garbage!") { totalCount } }', "after"),
+        ('{ persons(before: "garbage!") { totalCount } }', "before"),
+        ('{ persons(filter: {name: "%s"}) { totalCount } }' % ("a" * 201), "name"),
+        ('{ search(query: "%s") { score } }' % ("a" * 201), "query"),
+        ('{ search(query: "x", first: 51) { score } }', "first"),
+    ],
+)
+async def test_a_refused_argument_is_named(
+    client: httpx.AsyncClient, query: str, argument: str
+) -> None:
+    """A client can tell which argument to fix: in ``extensions.argument`` and the message."""
+    body = await graphql(client, query)
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == BAD_USER_INPUT
+    assert error["extensions"]["argument"] == argument
+    assert f"`{argument}`" in error["message"]
 
 
 @pytest.mark.parametrize(

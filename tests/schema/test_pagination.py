@@ -13,6 +13,7 @@ import pytest
 from model.derived import with_derived_fields
 from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
 from model.store import Database
+from schema.common.pagination import Window, name_order
 from tests.conftest import data
 
 CONNECTION = """
@@ -489,3 +490,14 @@ async def test_a_page_without_first_or_last_holds_the_documented_default(
     assert slugs_of(page) == whole[:DOCUMENTED_DEFAULT]
     assert page["pageInfo"]["hasNextPage"] is True
     assert page["totalCount"] == len(whole)
+
+
+def test_a_window_keeps_a_filter_bound_on_its_own_order_key() -> None:
+    """A filter's range on the order key and the cursor's range on it both hold."""
+    order = name_order(PERSONS)
+    window = Window.parse(order, first=5, after=order.cursor({"sort": {"name": "m"}}))
+    same = {order.field: {"$gt": "a"}}
+    assert window.match(same) == {"$and": [same, {order.field: {"$gt": "m"}}]}
+    other = {order.field: {"$lt": "z"}}
+    assert window.match(other) == {order.field: {"$lt": "z", "$gt": "m"}}
+    assert window.match({}) == {order.field: {"$gt": "m"}}
