@@ -57,7 +57,7 @@ mutation: install
 	rm -rf mutants
 	for pass in 'schema.limits|test_limits.py' \
 	    'schema.search.engine|test_engine.py or test_evaluation.py or test_filters.py' \
-	    'schema.common.pagination|test_pagination.py or test_loaders.py or test_database.py'; do \
+	    'schema.common.pagination|test_pagination.py or test_loaders.py or test_plans.py'; do \
 	  rm -f mutants/mutmut-stats.json; \
 	  PYTEST_ADDOPTS="-k '$${pass#*|}'" nice -n 10 $(BIN)/mutmut run \
 	    --max-children $(MUTATION_WORKERS) "$${pass%%|*}.$(MUTANTS)" || exit 1; \
