@@ -20,6 +20,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from model.documents import LARGE, readable_fields
 from model.store import Document
+from schema.common.pagination import with_path
 
 
 @dataclass
@@ -46,9 +47,7 @@ class Reads:
         projection: Document = {
             name: 1 for name in readable_fields(collection) if name not in hidden
         }
-        if keeping is not None and keeping.split(".")[0] not in projection:
-            projection[keeping] = 1
-        return projection
+        return projection if keeping is None else with_path(projection, keeping)
 
     def selects_under(
         self, path: Path, selections: Callable[[], Sequence[Selection]], name: str

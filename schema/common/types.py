@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
 
 import strawberry
 
 from model.store import Document
-
-if TYPE_CHECKING:
-    pass
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")

@@ -73,9 +73,7 @@ class Event(Node):
             date=FuzzyDate.from_doc(doc["date"]),
             location=doc["location"],
             participants=[
-                Participant(
-                    description=p.get("description"), role=p["role"], actor_ref=p.get("actor")
-                )
+                Participant(description=p["description"], role=p["role"], actor_ref=p["actor"])
                 for p in doc["participants"]
             ],
             cited=doc.get(paths.CITATIONS),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -14,9 +13,6 @@ from schema.common.ids import to_global_id
 from schema.common.nested import nested_connection
 from schema.common.types import Node
 from schema.limits import UNCUT, bound
-
-if TYPE_CHECKING:
-    pass
 
 
 @strawberry.enum(description="What sort of body an organization is.")

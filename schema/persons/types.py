@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import strawberry
 
 from model import paths
@@ -15,9 +13,6 @@ from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import UNCUT, bound
 from schema.organizations.types import Organization
-
-if TYPE_CHECKING:
-    pass
 
 
 @strawberry.type(description="A post a person holds or held, as the source words it.")
