@@ -18,14 +18,14 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import get_args
 
 from api.database import open_database
 from api.settings import Settings
 from model.indexes import ensure_indexes
+from model.kinds import EventKind, OrganizationKind
 from model.names import COLLECTIONS
 from model.store import Database
-from seed.annotations import Annotations, EventKind, OrganizationKind, Precision
+from seed.annotations import Annotations, Precision
 from seed.loader import PreparedArticle, load_new_articles, prepare_text
 
 
@@ -97,8 +97,8 @@ _CYRILLIC = {
     "ris": "рис",
 }
 _PRECISIONS = [precision.value for precision in Precision]
-_EVENT_KINDS = list(get_args(EventKind))
-_ORG_KINDS = list(get_args(OrganizationKind))
+_EVENT_KINDS = [kind.value for kind in EventKind]
+_ORG_KINDS = [kind.value for kind in OrganizationKind]
 
 
 def _word(rng: random.Random, parts: int) -> list[str]:

@@ -94,6 +94,13 @@ async def actor_names(db: Database, refs: list[Document]) -> dict[str, Document]
     return {**found_persons, **found_orgs}
 
 
+async def ascending(
+    db: Database, collection: str, query: Document, projection: Document, *, by: str, limit: int
+) -> list[Document]:
+    """A page in the ascending order of an indexed key: one find, sorted and limited."""
+    return await db[collection].find(query, projection).sort(by, 1).limit(limit).to_list()
+
+
 def actor(names: dict[str, Document], ref: Document | None) -> dict[str, Any] | None:
     if not ref or ref["slug"] not in names:
         return None
@@ -105,7 +112,6 @@ async def person_page(db: Database, request: Request) -> dict[str, Any]:
     person = await db[PERSONS].find_one({"_id": slug}, {"search": 0, "sort": 0})
     if person is None:
         return {"person": None}
-    by_date = [(paths.DATE_ASC, 1)]
     projection = {"search": 0}
     start = asyncio.create_task  # every read below at once, as the API's loaders do
     orgs = start(
@@ -120,15 +126,15 @@ async def person_page(db: Database, request: Request) -> dict[str, Any]:
         by_ids(db, ARTICLES, {c["article"] for c in person["citations"]}, {"title": 1})
     )
     statements = start(
-        db[STATEMENTS].find({paths.SPEAKER: slug}, projection).sort(by_date).limit(20).to_list()
+        ascending(db, STATEMENTS, {paths.SPEAKER: slug}, projection, by=paths.DATE_ASC, limit=20)
     )
     statement_count = start(db[STATEMENTS].count_documents({paths.SPEAKER: slug}))
     events = start(
-        db[EVENTS].find({paths.PARTICIPANT: slug}, projection).sort(by_date).limit(20).to_list()
+        ascending(db, EVENTS, {paths.PARTICIPANT: slug}, projection, by=paths.DATE_ASC, limit=20)
     )
     event_count = start(db[EVENTS].count_documents({paths.PARTICIPANT: slug}))
     sanctions = start(
-        db[SANCTIONS].find({paths.TARGET: slug}, projection).sort(by_date).limit(20).to_list()
+        ascending(db, SANCTIONS, {paths.TARGET: slug}, projection, by=paths.DATE_ASC, limit=20)
     )
     return person_answer(
         person,
@@ -217,14 +223,8 @@ def person_answer(
 
 async def persons(db: Database, request: Request) -> dict[str, Any]:
     after = request.query_params.get("after")
-    query = {paths.NAME_ORDER: {"$gt": BY_NAME.decode(after, "after")}} if after else {}
-    page = (
-        await db[PERSONS]
-        .find(query, {"name": 1, "sort": 1})
-        .sort(paths.NAME_ORDER, 1)
-        .limit(51)
-        .to_list()
-    )
+    query = {BY_NAME.field: {"$gt": BY_NAME.decode(after, "after")}} if after else {}
+    page = await ascending(db, PERSONS, query, {"name": 1, "sort": 1}, by=BY_NAME.field, limit=51)
     shown = page[:50]
     # The five latest statements of every person: one command, one index range.
     pipeline: list[Document] = [
@@ -272,12 +272,8 @@ async def events(db: Database, request: Request) -> dict[str, Any]:
         bounds["$gt"] = BY_DATE.decode(params["after"], "after")
         del bounds["$gte"]
     projection = {"title": 1, "kind": 1, "date": 1}
-    page = (
-        await db[EVENTS]
-        .find({paths.DATE_ASC: bounds}, projection)
-        .sort(paths.DATE_ASC, 1)
-        .limit(21)
-        .to_list()
+    page = await ascending(
+        db, EVENTS, {paths.DATE_ASC: bounds}, projection, by=paths.DATE_ASC, limit=21
     )
     shown = page[:20]
     return {
@@ -312,12 +308,8 @@ async def search_endpoint(db: Database, request: Request) -> dict[str, Any]:
 async def sanctions(db: Database, request: Request) -> dict[str, Any]:
     authority = request.query_params["authority"]
     projection = {"title": 1, "status": 1, "kinds": 1, "date": 1, "targets": 1}
-    page = (
-        await db[SANCTIONS]
-        .find({paths.AUTHORITY: authority}, projection)
-        .sort(paths.DATE_ASC, 1)
-        .limit(20)
-        .to_list()
+    page = await ascending(
+        db, SANCTIONS, {paths.AUTHORITY: authority}, projection, by=paths.DATE_ASC, limit=20
     )
     names = await actor_names(db, [t for s in page for t in s["targets"]])
     return {

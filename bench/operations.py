@@ -17,6 +17,7 @@ from bench.corpus import SIZES, Corpus, corpus_name, load_corpus, loaded_corpus
 from bench.floor import BY_DATE, BY_NAME
 from model import paths
 from model.names import COLLECTIONS, EVENTS, PERSONS, SANCTIONS, STATEMENTS
+from model.orders import NAME
 from model.store import Database, Document
 from schema.common.ids import to_global_id as global_id
 from schema.common.projection import Reads
@@ -218,7 +219,7 @@ POPULAR = [f"person-{rank:06d}" for rank in range(10)]  # the Zipf draw's first 
 async def parameters(db: Database, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
     persons = await well_covered_persons(db)
     name_keys = await keys_at(
-        db, PERSONS, {}, paths.NAME_ORDER, [50 * page - 1 for page in range(1, 10)]
+        db, PERSONS, {}, NAME.ascending, [50 * page - 1 for page in range(1, 10)]
     )
     date_range = {"from": "2005", "to": "2015"}
     in_range = {paths.DATE_ASC: {"$gte": "2005", "$lte": "2015\ufffe"}}

@@ -9,73 +9,73 @@ from __future__ import annotations
 from pymongo import ASCENDING, IndexModel
 
 from model import paths
-from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.names import (
+    ARTICLES,
+    COLLECTIONS,
+    EVENTS,
+    ORGANIZATIONS,
+    PERSONS,
+    SANCTIONS,
+    STATEMENTS,
+)
+from model.orders import ORDERS
 from model.store import Database
 
-_DATE_ASC = [(paths.DATE_ASC, ASCENDING)]
-_DATE_DESC = [(paths.DATE_DESC, ASCENDING)]
-_NAME = [(paths.NAME_ORDER, ASCENDING)]
+# The fields each collection's lists filter on: each leads one index per order key.
+FILTERED_BY: dict[str, tuple[str, ...]] = {
+    ARTICLES: (),
+    PERSONS: (paths.COUNTRIES, paths.POSITION_ORGANIZATION),
+    ORGANIZATIONS: (paths.KIND, paths.COUNTRY),
+    EVENTS: (paths.KIND, paths.PARTICIPANT, paths.CITED_ARTICLE),
+    STATEMENTS: (
+        paths.SPEAKER,
+        paths.SUBJECT,
+        paths.KIND,
+        paths.CITED_ARTICLE,
+        paths.SEARCH_TOKENS,  # the statement text filter
+    ),
+    SANCTIONS: (
+        paths.AUTHORITY,
+        paths.TARGET,
+        paths.STATUS,
+        paths.KINDS,
+        paths.IN_RESPONSE_TO,
+        paths.CITED_ARTICLE,
+    ),
+}
+# Keys search and the name filters look candidates up by (model.keys); statements have
+# no names.
+SEARCHED_BY: dict[str, tuple[str, ...]] = {
+    collection: (paths.SEARCH_KEYS,)
+    if collection == STATEMENTS
+    else (paths.SEARCH_NAMES, paths.SEARCH_KEYS)
+    for collection in COLLECTIONS
+}
+# Persons and organizations an article names are listed by name, in memory.
+LISTED_BY: dict[str, tuple[str, ...]] = {
+    PERSONS: (paths.CITED_ARTICLE,),
+    ORGANIZATIONS: (paths.CITED_ARTICLE,),
+}
 
 
-def _by_date(*prefix: str) -> list[IndexModel]:
-    """One index per date direction, each led by the filter field (if any)."""
-    lead = [(field, ASCENDING) for field in prefix]
-    return [IndexModel(lead + _DATE_ASC), IndexModel(lead + _DATE_DESC)]
-
-
-def _search(*keys: str) -> list[IndexModel]:
-    """The keys search and the name filters look candidates up by (model.keys)."""
-    return [
-        IndexModel([(key, ASCENDING)]) for key in keys or (paths.SEARCH_NAMES, paths.SEARCH_KEYS)
-    ]
-
-
-def _by_name(*prefix: str) -> list[IndexModel]:
-    return [IndexModel([(field, ASCENDING) for field in prefix] + _NAME)]
+def _ordered(collection: str) -> list[IndexModel]:
+    """For each order key (each direction's, where they differ): one index on it alone and
+    one led by each filter field."""
+    found: list[IndexModel] = []
+    for lead in [(), *((field,) for field in FILTERED_BY[collection])]:
+        for order in ORDERS[collection]:
+            for key in dict.fromkeys((order.ascending, order.descending)):
+                found.append(IndexModel([(field, ASCENDING) for field in (*lead, key)]))
+    return found
 
 
 INDEXES: dict[str, list[IndexModel]] = {
-    ARTICLES: [*_search()],
-    PERSONS: [
-        *_search(),
-        *_by_name(),
-        *_by_name(paths.COUNTRIES),
-        *_by_name(paths.POSITION_ORGANIZATION),
-        IndexModel([(paths.CITED_ARTICLE, ASCENDING)]),
-    ],
-    ORGANIZATIONS: [
-        *_search(),
-        *_by_name(),
-        *_by_name(paths.KIND),
-        *_by_name(paths.COUNTRY),
-        IndexModel([(paths.CITED_ARTICLE, ASCENDING)]),
-    ],
-    EVENTS: [
-        *_search(),
-        *_by_date(),
-        *_by_date(paths.KIND),
-        *_by_date(paths.PARTICIPANT),
-        *_by_date(paths.CITED_ARTICLE),
-    ],
-    STATEMENTS: [
-        *_search(paths.SEARCH_KEYS),  # statements have no names
-        *_by_date(),
-        *_by_date(paths.SPEAKER),
-        *_by_date(paths.SUBJECT),
-        *_by_date(paths.KIND),
-        *_by_date(paths.CITED_ARTICLE),
-        *_by_date(paths.SEARCH_TOKENS),  # the statement text filter
-    ],
-    SANCTIONS: [
-        *_search(),
-        *_by_date(),
-        *_by_date(paths.AUTHORITY),
-        *_by_date(paths.TARGET),
-        *_by_date(paths.STATUS),
-        *_by_date(paths.KINDS),
-        *_by_date(paths.IN_RESPONSE_TO),
-        *_by_date(paths.CITED_ARTICLE),
-    ],
+    collection: [
+        *(IndexModel([(key, ASCENDING)]) for key in SEARCHED_BY[collection]),
+        *_ordered(collection),
+        *(IndexModel([(field, ASCENDING)]) for field in LISTED_BY.get(collection, ())),
+    ]
+    for collection in COLLECTIONS
 }
 
 

@@ -6,30 +6,32 @@ total order; ``date.asc``/``date.desc`` put UNKNOWN dates last either way.
 
 from __future__ import annotations
 
-ID = "_id"
+from typing import Final
+
+ID: Final = "_id"
 # Order keys.
-DATE_ASC = "date.asc"
-DATE_DESC = "date.desc"
-NAME_ORDER = "sort.name"
+DATE_ASC: Final = "date.asc"
+DATE_DESC: Final = "date.desc"
+SORT: Final = "sort"  # sort.<name>: model.orders.sort_key
 # Search keys (model.keys): whole names, word keys, folded words.
-SEARCH = "search"
-SEARCH_NAMES = "search.names"
-SEARCH_KEYS = "search.keys"
-SEARCH_TOKENS = "search.tokens"
+SEARCH: Final = "search"
+SEARCH_NAMES: Final = "search.names"
+SEARCH_KEYS: Final = "search.keys"
+SEARCH_TOKENS: Final = "search.tokens"
 # Large stored fields, left in the database unless a selected field shows them.
-CITATIONS = "citations"
-BODY = "body"
+CITATIONS: Final = "citations"
+BODY: Final = "body"
 # References and filter fields.
-CITED_ARTICLE = "citations.article"
-SPEAKER = "speaker.slug"
-SUBJECT = "about.slug"
-PARTICIPANT = "participants.actor.slug"
-AUTHORITY = "authority.slug"
-TARGET = "targets.slug"
-IN_RESPONSE_TO = "inResponseTo"
-POSITION_ORGANIZATION = "positions.organization"
-COUNTRIES = "countries"
-COUNTRY = "country"
-KIND = "kind"
-KINDS = "kinds"
-STATUS = "status"
+CITED_ARTICLE: Final = "citations.article"
+SPEAKER: Final = "speaker.slug"
+SUBJECT: Final = "about.slug"
+PARTICIPANT: Final = "participants.actor.slug"
+AUTHORITY: Final = "authority.slug"
+TARGET: Final = "targets.slug"
+IN_RESPONSE_TO: Final = "inResponseTo"
+POSITION_ORGANIZATION: Final = "positions.organization"
+COUNTRIES: Final = "countries"
+COUNTRY: Final = "country"
+KIND: Final = "kind"
+KINDS: Final = "kinds"
+STATUS: Final = "status"

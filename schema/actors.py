@@ -6,9 +6,9 @@ import asyncio
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
-from model.store import Document
+from model.documents import RefDoc
+from schema.common.fields import by_slug_loader, load_one, loader_of
 from schema.context import Info
 from schema.organizations.types import Organization
 from schema.persons.types import Person
@@ -25,31 +25,18 @@ Actor: TypeAlias = Annotated[
 ]
 
 
-async def load_actor(info: Info, ref: Document | None) -> Person | Organization | None:
-    """``ref`` is ``{"type": "Person" | "Organization", "slug": ...}`` as stored."""
+async def load_actor(info: Info, ref: RefDoc | None) -> Person | Organization | None:
     if ref is None:
         return None
-    loaders, slug = info.context.loaders, ref["slug"]
+    actor: type[Person | Organization] = Person if ref["type"] == "Person" else Organization
+    slug, whole = ref["slug"], by_slug_loader(actor)
     # Without citations when none are shown here, unless the whole document is at hand.
-    if ref["type"] == "Person":
-        person: DataLoader[str, Document | None] = loaders.person_by_slug
-        if not _shows_citations(info, person, slug):
-            person = loaders.uncited_person_by_slug
-        doc = await person.load(slug)
-        return Person.from_doc(doc) if doc else None
-    organization: DataLoader[str, Document | None] = loaders.organization_by_slug
-    if not _shows_citations(info, organization, slug):
-        organization = loaders.uncited_organization_by_slug
-    doc = await organization.load(slug)
-    return Organization.from_doc(doc) if doc else None
+    cited = loader_of(info, whole).cache_map.get(slug) is not None or (
+        info.context.reads.selects_under(info.path, lambda: info.selected_fields, "citations")
+    )
+    return await load_one(info, actor, slug, whole if cited else f"uncited_{whole}")
 
 
-def _shows_citations(info: Info, whole: DataLoader[str, Document | None], slug: str) -> bool:
-    if whole.cache_map.get(slug) is not None:
-        return True
-    return info.context.reads.selects_under(info.path, lambda: info.selected_fields, "citations")
-
-
-async def load_actors(info: Info, refs: list[Document]) -> list[Person | Organization]:
+async def load_actors(info: Info, refs: list[RefDoc]) -> list[Person | Organization]:
     actors = await asyncio.gather(*(load_actor(info, ref) for ref in refs))
     return [actor for actor in actors if actor is not None]

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.kinds import EventKind, OrganizationKind, SanctionKind, SanctionStatus
+
 
 class AnnotationError(ValueError):
     """An annotation file is invalid or does not match its article."""
@@ -100,17 +102,6 @@ class Person(Strict):
     evidence: Evidence
 
 
-OrganizationKind = Literal[
-    "STATE",
-    "GOVERNMENT_BODY",
-    "LEGISLATURE",
-    "LAW_ENFORCEMENT",
-    "DETENTION_FACILITY",
-    "MEDIA",
-    "OTHER",
-]
-
-
 class Organization(Strict):
     slug: Slug
     name: str
@@ -131,19 +122,6 @@ class Participant(Strict):
         if self.actor is None and not self.description:
             raise ValueError("an unnamed participant needs a description")
         return self
-
-
-EventKind = Literal[
-    "ARREST",
-    "DEATH",
-    "INVESTIGATION",
-    "LEGAL_PROCEEDING",
-    "LEGISLATION",
-    "SANCTION",
-    "STATEMENT",
-    "DIPLOMATIC",
-    "OTHER",
-]
 
 
 class Event(Strict):
@@ -177,15 +155,12 @@ class Statement(Strict):
         return self
 
 
-SanctionKind = Literal["VISA_BAN", "ENTRY_BAN", "ASSET_FREEZE", "BLACKLIST", "OTHER"]
-
-
 class Sanction(Strict):
     slug: Slug
     title: str
     description: str | None
     kinds: list[SanctionKind]
-    status: Literal["PROPOSED", "ADOPTED", "IN_FORCE", "LIFTED"]
+    status: SanctionStatus
     authority: ActorRef
     targets: list[ActorRef] = []
     target_description: str | None

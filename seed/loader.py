@@ -8,10 +8,10 @@ writes of one article then go in one transaction where the server has them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, Protocol, TypeVar, overload
 
 from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -38,8 +38,13 @@ from seed import ARTICLES_DIR
 from seed.annotations import (
     AnnotationError,
     Annotations,
+    Event,
     FuzzyDate,
+    Organization,
+    Person,
     Quote,
+    Sanction,
+    Statement,
     read_annotations,
 )
 from seed.cleaning import clean_body
@@ -53,6 +58,18 @@ _REF_TYPES: dict[str, tuple[RefType, str]] = {
     "sanction": ("Sanction", SANCTIONS),
 }
 _NO_TRANSACTIONS = 20  # IllegalOperation: a standalone server has no transactions.
+
+
+class _Entity(Protocol):
+    """What every annotated entity has: a slug and the evidence that cites it."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[Quote | str]: ...
+
+
+_E = TypeVar("_E", bound=_Entity)
 
 
 @dataclass(frozen=True)
@@ -134,145 +151,14 @@ class _Builder:
 
     def build(self) -> dict[str, list[Document]]:
         a = self.annotations
-        meta = a.article
         documents: dict[str, list[Document]] = {
-            ARTICLES: [
-                stored(
-                    ArticleDoc(
-                        _id=meta.slug,
-                        slug=meta.slug,
-                        title=meta.title,
-                        publisher=meta.publisher,
-                        url=meta.url,
-                        publishedOn=date_document(meta.published_on),
-                        language=meta.language,
-                        photo=PhotoDoc(caption=meta.photo.caption, credit=meta.photo.credit)
-                        if meta.photo
-                        else None,
-                        source=meta.source,
-                        body=self.body,
-                    )
-                )
-            ],
-            PERSONS: [],
-            ORGANIZATIONS: [],
-            EVENTS: [],
-            STATEMENTS: [],
-            SANCTIONS: [],
+            ARTICLES: [stored(self.article())],
+            PERSONS: self.entities("person", a.persons, self.person),
+            ORGANIZATIONS: self.entities("organization", a.organizations, self.organization),
+            EVENTS: self.entities("event", a.events, self.event),
+            STATEMENTS: self.entities("statement", a.statements, self.statement),
+            SANCTIONS: self.entities("sanction", a.sanctions, self.sanction),
         }
-        for person in a.persons:
-            where = f"person {person.slug!r}"
-            documents[PERSONS].append(
-                stored(
-                    PersonDoc(
-                        _id=person.slug,
-                        slug=person.slug,
-                        name=person.name,
-                        aliases=list(person.aliases),
-                        description=person.description,
-                        countries=list(person.countries),
-                        positions=[
-                            {
-                                "title": position.title,
-                                "organization": position.organization
-                                and self.ref(where, position.organization)["slug"],
-                                "since": date_document(position.since),
-                                "until": date_document(position.until),
-                            }
-                            for position in person.positions
-                        ],
-                        citations=self.citations(where, person.evidence),
-                    )
-                )
-            )
-        for organization in a.organizations:
-            where = f"organization {organization.slug!r}"
-            documents[ORGANIZATIONS].append(
-                stored(
-                    OrganizationDoc(
-                        _id=organization.slug,
-                        slug=organization.slug,
-                        name=organization.name,
-                        aliases=list(organization.aliases),
-                        kind=organization.kind,
-                        country=organization.country,
-                        description=organization.description,
-                        citations=self.citations(where, organization.evidence),
-                    )
-                )
-            )
-        for event in a.events:
-            where = f"event {event.slug!r}"
-            documents[EVENTS].append(
-                stored(
-                    EventDoc(
-                        _id=event.slug,
-                        slug=event.slug,
-                        title=event.title,
-                        kind=event.kind,
-                        description=event.description,
-                        date=date_document(event.date),
-                        location=event.location,
-                        participants=[
-                            {
-                                "actor": self.ref(where, participant.actor)
-                                if participant.actor
-                                else None,
-                                "description": participant.description,
-                                "role": participant.role,
-                            }
-                            for participant in event.participants
-                        ],
-                        sanctions=[self.slug_ref(where, SANCTIONS, s) for s in event.sanctions],
-                        citations=self.citations(where, event.evidence),
-                    )
-                )
-            )
-        for statement in a.statements:
-            where = f"statement {statement.slug!r}"
-            if statement.kind == "QUOTE" and statement.text not in self.body:
-                raise self.fail(where, f"a QUOTE's text must be verbatim: {statement.text!r}")
-            documents[STATEMENTS].append(
-                stored(
-                    StatementDoc(
-                        _id=statement.slug,
-                        slug=statement.slug,
-                        kind=statement.kind,
-                        text=statement.text,
-                        speaker=self.ref(where, statement.speaker) if statement.speaker else None,
-                        speakerDescription=statement.speaker_description,
-                        date=date_document(statement.date),
-                        medium=statement.medium,
-                        reportedBy=statement.reported_by
-                        and self.ref(where, statement.reported_by)["slug"],
-                        about=[self.ref(where, subject) for subject in statement.about],
-                        citations=self.citations(where, statement.evidence),
-                    )
-                )
-            )
-        for sanction in a.sanctions:
-            where = f"sanction {sanction.slug!r}"
-            documents[SANCTIONS].append(
-                stored(
-                    SanctionDoc(
-                        _id=sanction.slug,
-                        slug=sanction.slug,
-                        title=sanction.title,
-                        description=sanction.description,
-                        kinds=list(sanction.kinds),
-                        status=sanction.status,
-                        authority=self.ref(where, sanction.authority),
-                        targets=[self.ref(where, target) for target in sanction.targets],
-                        targetDescription=sanction.target_description,
-                        targetCount=sanction.target_count,
-                        reason=sanction.reason,
-                        date=date_document(sanction.date),
-                        inResponseTo=sanction.in_response_to
-                        and self.slug_ref(where, SANCTIONS, sanction.in_response_to),
-                        citations=self.citations(where, sanction.evidence),
-                    )
-                )
-            )
         for collection, docs in documents.items():
             seen: set[str] = set()
             for doc in docs:
@@ -280,6 +166,126 @@ class _Builder:
                     raise self.fail(collection, f"slug {doc['_id']!r} is defined twice")
                 seen.add(doc["_id"])
         return documents
+
+    def entities(
+        self,
+        kind: str,
+        entities: Sequence[_E],
+        document: Callable[[str, _E], Mapping[str, object]],
+    ) -> list[Document]:
+        """Every kind of entity is checked and cited alike; only its own fields differ.
+
+        ``where`` names the entity in errors; its citations are checked after its fields.
+        """
+        built: list[Document] = []
+        for entity in entities:
+            where = f"{kind} {entity.slug!r}"
+            doc = stored(document(where, entity))
+            doc["citations"] = self.citations(where, entity.evidence)
+            built.append(doc)
+        return built
+
+    def article(self) -> ArticleDoc:
+        meta = self.annotations.article
+        return ArticleDoc(
+            _id=meta.slug,
+            slug=meta.slug,
+            title=meta.title,
+            publisher=meta.publisher,
+            url=meta.url,
+            publishedOn=date_document(meta.published_on),
+            language=meta.language,
+            photo=PhotoDoc(caption=meta.photo.caption, credit=meta.photo.credit)
+            if meta.photo
+            else None,
+            source=meta.source,
+            body=self.body,
+        )
+
+    def person(self, where: str, person: Person) -> PersonDoc:
+        return PersonDoc(
+            _id=person.slug,
+            slug=person.slug,
+            name=person.name,
+            aliases=list(person.aliases),
+            description=person.description,
+            countries=list(person.countries),
+            positions=[
+                {
+                    "title": position.title,
+                    "organization": position.organization
+                    and self.ref(where, position.organization)["slug"],
+                    "since": date_document(position.since),
+                    "until": date_document(position.until),
+                }
+                for position in person.positions
+            ],
+        )
+
+    def organization(self, where: str, organization: Organization) -> OrganizationDoc:
+        return OrganizationDoc(
+            _id=organization.slug,
+            slug=organization.slug,
+            name=organization.name,
+            aliases=list(organization.aliases),
+            kind=organization.kind.value,
+            country=organization.country,
+            description=organization.description,
+        )
+
+    def event(self, where: str, event: Event) -> EventDoc:
+        return EventDoc(
+            _id=event.slug,
+            slug=event.slug,
+            title=event.title,
+            kind=event.kind.value,
+            description=event.description,
+            date=date_document(event.date),
+            location=event.location,
+            participants=[
+                {
+                    "actor": self.ref(where, participant.actor) if participant.actor else None,
+                    "description": participant.description,
+                    "role": participant.role,
+                }
+                for participant in event.participants
+            ],
+            sanctions=[self.slug_ref(where, SANCTIONS, s) for s in event.sanctions],
+        )
+
+    def statement(self, where: str, statement: Statement) -> StatementDoc:
+        if statement.kind == "QUOTE" and statement.text not in self.body:
+            raise self.fail(where, f"a QUOTE's text must be verbatim: {statement.text!r}")
+        return StatementDoc(
+            _id=statement.slug,
+            slug=statement.slug,
+            kind=statement.kind,
+            text=statement.text,
+            speaker=self.ref(where, statement.speaker) if statement.speaker else None,
+            speakerDescription=statement.speaker_description,
+            date=date_document(statement.date),
+            medium=statement.medium,
+            reportedBy=statement.reported_by and self.ref(where, statement.reported_by)["slug"],
+            about=[self.ref(where, subject) for subject in statement.about],
+        )
+
+    def sanction(self, where: str, sanction: Sanction) -> SanctionDoc:
+        return SanctionDoc(
+            _id=sanction.slug,
+            slug=sanction.slug,
+            title=sanction.title,
+            description=sanction.description,
+            kinds=[kind.value for kind in sanction.kinds],
+            status=sanction.status.value,
+            authority=self.ref(where, sanction.authority),
+            targets=[self.ref(where, target) for target in sanction.targets],
+            targetDescription=sanction.target_description,
+            targetCount=sanction.target_count,
+            reason=sanction.reason,
+            date=date_document(sanction.date),
+            inResponseTo=sanction.in_response_to
+            and self.slug_ref(where, SANCTIONS, sanction.in_response_to),
+        )
 
 
 def _kind_of(collection: str) -> str:

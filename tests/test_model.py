@@ -4,13 +4,19 @@ indexes name, and the collection names, are written nowhere else."""
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from model import paths
-from model.names import COLLECTIONS
+from model.derived import with_derived_fields
+from model.indexes import FILTERED_BY, INDEXES
+from model.names import COLLECTIONS, EVENTS, PERSONS
+from model.orders import DATE, KEY_SEPARATOR, ORDERS
+from model.store import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("api", "schema", "seed", "bench")
@@ -76,3 +82,30 @@ def test_the_checks_see_what_they_look_for() -> None:
     ]
     found = collection_literals('db["persons"].find(); self.db.events; data["sanctions"]')
     assert sorted(found) == ["events", "persons"]
+
+
+def test_every_order_is_written_and_indexed_behind_every_filter() -> None:
+    """An order declared in ``model.orders`` needs nothing else of the model: every writer
+    stores its keys (``with_derived_fields``) and the catalogue indexes them, alone and
+    behind each filter field of the collection."""
+    event: Document = {"_id": "e", "title": "T", "date": {"iso": None}}
+    person: Document = {"_id": "p", "name": "Ärger", "aliases": [], "positions": []}
+    for collection, doc in ((EVENTS, event), (PERSONS, person)):
+        written = with_derived_fields(collection, copy.deepcopy(doc))
+        indexed = {tuple(model.document["key"]) for model in INDEXES[collection]}
+        for order in ORDERS[collection]:
+            for key in (order.ascending, order.descending):
+                value: Any = written
+                for part in key.split("."):
+                    value = value[part]
+                assert value.endswith(KEY_SEPARATOR + doc["_id"]), (collection, key)
+                assert (key,) in indexed
+                for field in FILTERED_BY[collection]:
+                    assert (field, key) in indexed, (collection, field, key)
+
+
+def test_unknown_dates_come_last_both_ways() -> None:
+    keys = DATE.keys({"_id": "x", "date": {"iso": None}})
+    known = DATE.keys({"_id": "x", "date": {"iso": "2009-11"}})
+    assert keys[DATE.ascending] > known[DATE.ascending]
+    assert keys[DATE.descending] < known[DATE.descending]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from model.store import Document
+from model.documents import CitationDoc
+from schema.common.fields import load_one
 from schema.common.projection import shown
 from schema.context import Info
+from schema.limits import bound
 
 if TYPE_CHECKING:
     from schema.articles.types import Article
@@ -32,14 +34,23 @@ class Citation:
     ) -> Annotated[Article, strawberry.lazy("schema.articles.types")]:
         from schema.articles.types import Article
 
-        doc = await info.context.loaders.article_by_slug.load(self.article_slug)
-        if doc is None:
+        article = await load_one(info, Article, self.article_slug)
+        if article is None:
             raise LookupError(f"citation names a missing article {self.article_slug!r}")
-        return Article.from_doc(doc)
+        return article
 
     @classmethod
-    def list_from(cls, stored: list[Document] | None) -> list[Citation]:
+    def list_from(cls, stored: list[CitationDoc] | None) -> list[Citation]:
         return [
             cls(quote=c["quote"], start=c["start"], end=c["end"], article_slug=c["article"])
             for c in shown(stored, "citations")
         ]
+
+
+def cited_passages(*, description: str, most: int) -> Any:
+    """The ``citations`` field of a fact type, made from its private ``cited`` documents."""
+
+    def resolve(root: Any) -> list[Citation]:
+        return Citation.list_from(root.cited)
+
+    return strawberry.field(resolver=resolve, description=description, metadata=bound(most))

@@ -3,6 +3,4 @@ from __future__ import annotations
 from model.names import ARTICLES
 from schema.common.loaders import DocumentBySlugLoader
 
-
-class ArticleBySlugLoader(DocumentBySlugLoader):
-    collection = ARTICLES
+ArticleBySlugLoader = DocumentBySlugLoader.of(ARTICLES)

@@ -3,14 +3,13 @@ from __future__ import annotations
 import strawberry
 
 from model import paths
-from model.store import Document
+from model.documents import ArticleDoc
 from schema.common.connection import Connection
+from schema.common.fields import listed
 from schema.common.ids import to_global_id
 from schema.common.projection import shown
 from schema.common.types import FuzzyDate, Node
-from schema.context import Info
 from schema.events.types import Event
-from schema.limits import bound
 from schema.organizations.types import Organization
 from schema.persons.types import Person
 from schema.sanctions.types import Sanction
@@ -44,7 +43,7 @@ class Article(Node):
     stored_body: strawberry.Private[str | None]  # None when the read left it in the database
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Article:
+    def from_doc(cls, doc: ArticleDoc) -> Article:
         photo = doc["photo"]
         return cls(
             id=strawberry.ID(to_global_id("Article", doc["_id"])),
@@ -58,34 +57,24 @@ class Article(Node):
             photo=Photo(caption=photo["caption"], credit=photo["credit"]) if photo else None,
         )
 
-    @strawberry.field(description="Persons the article names, by name.", metadata=bound(30))
-    async def persons(self, info: Info) -> list[Person]:
-        docs = await info.context.loaders.persons_by_article.load(self.slug)
-        return [Person.from_doc(doc) for doc in docs]
-
-    @strawberry.field(description="Organizations the article names, by name.", metadata=bound(20))
-    async def organizations(self, info: Info) -> list[Organization]:
-        docs = await info.context.loaders.organizations_by_article.load(self.slug)
-        return [Organization.from_doc(doc) for doc in docs]
-
-    @strawberry.field(description="Events the article reports, oldest first.", metadata=bound(20))
-    async def events(self, info: Info) -> list[Event]:
-        docs = await info.context.loaders.events_by_article.load(self.slug)
-        return [Event.from_doc(doc) for doc in docs]
-
-    @strawberry.field(
-        description="Statements the article reports, oldest first.", metadata=bound(50)
+    persons = listed(
+        Person, by="article", description="Persons the article names, by name.", most=30
     )
-    async def statements(self, info: Info) -> list[Statement]:
-        docs = await info.context.loaders.statements_by_article.load(self.slug)
-        return [Statement.from_doc(doc) for doc in docs]
-
-    @strawberry.field(
-        description="Sanctions the article reports, oldest first.", metadata=bound(10)
+    organizations = listed(
+        Organization, by="article", description="Organizations the article names, by name.", most=20
     )
-    async def sanctions(self, info: Info) -> list[Sanction]:
-        docs = await info.context.loaders.sanctions_by_article.load(self.slug)
-        return [Sanction.from_doc(doc) for doc in docs]
+    events = listed(
+        Event, by="article", description="Events the article reports, oldest first.", most=20
+    )
+    statements = listed(
+        Statement,
+        by="article",
+        description="Statements the article reports, oldest first.",
+        most=50,
+    )
+    sanctions = listed(
+        Sanction, by="article", description="Sanctions the article reports, oldest first.", most=10
+    )
 
 
 @strawberry.type(description="A page of articles.")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import Enum
+from typing import Any
+
+import strawberry
 
 from model import paths
 from model.keys import tokens
@@ -17,6 +20,11 @@ _ISO_PREFIX = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 # Above any ISO date string and below the UNKNOWN ascending key ("\uffff").
 _ISO_CEILING = "\ufffe"
 _ISO_FLOOR = "0"
+
+
+def condition(description: str, *, name: str | None = None) -> Any:
+    """A field of a filter input: optional, and left out of the query when not given."""
+    return strawberry.field(default=None, name=name, description=description)
 
 
 def all_of(*clauses: Document | None) -> Document:

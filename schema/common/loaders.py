@@ -1,24 +1,36 @@
-"""Base DataLoaders: each batch is one MongoDB command, results in key order."""
+"""Base DataLoaders: each batch is one MongoDB command, results in key order.
+
+A domain declares its loaders in one line each (``StatementsBySpeakerLoader =
+PageByParentLoader.of(STATEMENTS, paths.SPEAKER)``): what differs between them is data.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Generic, Self, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from model import paths
+from model.orders import DATE, NAME
 from model.store import Database, Document, find_all
 from schema.common.pagination import Page, Window, count_by, fetch_pages
 from schema.common.projection import Reads
 
-BY_NAME: dict[str, int] = {paths.NAME_ORDER: 1}
-BY_DATE: dict[str, int] = {paths.DATE_ASC: 1}
+BY_NAME: dict[str, int] = {NAME.ascending: 1}
+BY_DATE: dict[str, int] = {DATE.ascending: 1}
+
+KeyT = TypeVar("KeyT")
+ResultT = TypeVar("ResultT")
 
 
-class DocumentBySlugLoader(DataLoader[str, Document | None]):
+class CollectionLoader(DataLoader[KeyT, ResultT], Generic[KeyT, ResultT]):
+    """Loads from one collection by one stored ``field``."""
+
     collection: ClassVar[str]
+    field: ClassVar[str] = paths.ID
+    sort: ClassVar[dict[str, int]] = {paths.ID: 1}
 
     def __init__(
         self, db: Database, reads: Reads, also_hidden: frozenset[str] = frozenset()
@@ -30,34 +42,39 @@ class DocumentBySlugLoader(DataLoader[str, Document | None]):
         self.reads = reads
         self.also_hidden = also_hidden
 
+    @classmethod
+    def of(
+        cls, collection: str, field: str = paths.ID, *, sort: dict[str, int] | None = None
+    ) -> type[Self]:
+        """This loader for ``collection``, keyed by ``field``, listing in ``sort`` order."""
+        attributes = {"collection": collection, "field": field, "sort": sort or cls.sort}
+        return type(f"{cls.__name__}[{collection}.{field}]", (cls,), attributes)
+
+    def projection(self) -> Document:
+        """What to read: what the objects show, and the field the batch groups by."""
+        keeping = None if self.field == paths.ID else self.field
+        return self.reads.fields(self.collection, also_hidden=self.also_hidden, keeping=keeping)
+
+    async def _load(self, keys: Sequence[KeyT]) -> list[ResultT]:
+        raise NotImplementedError
+
+
+class DocumentBySlugLoader(CollectionLoader[str, Document | None]):
     async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
-        projection = self.reads.fields(self.collection, also_hidden=self.also_hidden)
-        cursor = self.db[self.collection].find({paths.ID: {"$in": list(slugs)}}, projection)
+        cursor = self.db[self.collection].find({paths.ID: {"$in": list(slugs)}}, self.projection())
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
 
 
-class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
+class DocumentsByFieldLoader(CollectionLoader[str, list[Document]]):
     """Every document whose ``field`` holds the key (an unpaginated list), in ``sort`` order."""
-
-    collection: ClassVar[str]
-    field: ClassVar[str]
-    sort: ClassVar[dict[str, int]] = {paths.ID: 1}
-
-    def __init__(self, db: Database, reads: Reads) -> None:
-        super().__init__(load_fn=self._load)
-        self.db = db
-        self.reads = reads
 
     async def _load(self, keys: Sequence[str]) -> list[list[Document]]:
         wanted = set(keys)
         grouped: dict[str, list[Document]] = defaultdict(list)
         cursor = (
             self.db[self.collection]
-            .find(
-                {self.field: {"$in": list(keys)}},
-                self.reads.fields(self.collection, keeping=self.field),
-            )
+            .find({self.field: {"$in": list(keys)}}, self.projection())
             .sort(self.sort)
         )
         for doc in await find_all(cursor):
@@ -67,16 +84,8 @@ class DocumentsByFieldLoader(DataLoader[str, list[Document]]):
         return [grouped[key] for key in keys]
 
 
-class PageByParentLoader(DataLoader[tuple[str, Window], Page]):
+class PageByParentLoader(CollectionLoader[tuple[str, Window], Page]):
     """A page of documents per parent slug; keys sharing a window share one command."""
-
-    collection: ClassVar[str]
-    field: ClassVar[str]
-
-    def __init__(self, db: Database, reads: Reads) -> None:
-        super().__init__(load_fn=self._load)
-        self.db = db
-        self.reads = reads
 
     async def _load(self, keys: Sequence[tuple[str, Window]]) -> list[Page]:
         by_window: dict[Window, list[str]] = defaultdict(list)
@@ -85,32 +94,26 @@ class PageByParentLoader(DataLoader[tuple[str, Window], Page]):
                 by_window[window].append(parent)
         pages: dict[tuple[str, Window], Page] = {}
         for window, parents in by_window.items():
-            for parent, page in (
-                await fetch_pages(
-                    self.db,
-                    self.collection,
-                    self.field,
-                    parents,
-                    window,
-                    self.reads.fields(self.collection, keeping=self.field),
-                )
-            ).items():
+            found = await fetch_pages(
+                self.db, self.collection, self.field, parents, window, self.projection()
+            )
+            for parent, page in found.items():
                 pages[(parent, window)] = page
         return [pages[key] for key in keys]
 
 
-class CountByParentLoader(DataLoader[str, int]):
-    collection: ClassVar[str]
-    field: ClassVar[str]
-
-    def __init__(self, db: Database, reads: Reads) -> None:
-        super().__init__(load_fn=self._load)
-        self.db = db
-        self.reads = reads
-
+class CountByParentLoader(CollectionLoader[str, int]):
     async def _load(self, keys: Sequence[str]) -> list[int]:
         counts = await count_by(self.db, self.collection, self.field, keys)
         return [counts[key] for key in keys]
+
+
+def by_parent(
+    collection: str, field: str
+) -> tuple[type[PageByParentLoader], type[CountByParentLoader]]:
+    """The two loaders of a nested connection (``schema.common.fields``): its pages and
+    its total counts, for the parents ``field`` names."""
+    return PageByParentLoader.of(collection, field), CountByParentLoader.of(collection, field)
 
 
 def _values(doc: Document, path: str) -> list[object]:

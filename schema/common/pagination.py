@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model import paths
+from model.orders import DATE, NAME, OrderKey
 from model.store import Database, Document, aggregate_all, find_all
 from schema.common.errors import UserInputError
 
@@ -235,14 +236,17 @@ def with_path(projection: Document, path: str) -> Document:
     return {**projection, path: 1}
 
 
+def ordered(collection: str, key: OrderKey, *, descending: bool = False) -> Order:
+    """A list of ``collection`` in the order of ``key``. The collection and the direction
+    are part of the name, so cursors cannot cross lists."""
+    if descending:
+        return Order(f"{collection}.{key.name}-desc", key.descending, -1)
+    return Order(f"{collection}.{key.name}-asc", key.ascending, 1)
+
+
 def name_order(collection: str, *, descending: bool = False) -> Order:
-    """By folded name. The collection is part of the name, so cursors cannot cross lists."""
-    suffix = "desc" if descending else "asc"
-    return Order(f"{collection}.name-{suffix}", paths.NAME_ORDER, -1 if descending else 1)
+    return ordered(collection, NAME, descending=descending)
 
 
 def date_order(collection: str, *, descending: bool = False) -> Order:
-    """By date; two stored keys so that UNKNOWN dates come last in both directions."""
-    if descending:
-        return Order(f"{collection}.date-desc", paths.DATE_DESC, -1)
-    return Order(f"{collection}.date-asc", paths.DATE_ASC, 1)
+    return ordered(collection, DATE, descending=descending)

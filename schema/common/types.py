@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from model.store import Document
+from model.documents import DateDoc
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
@@ -58,9 +58,9 @@ class FuzzyDate:
     )
 
     @classmethod
-    def from_doc(cls, doc: Document) -> FuzzyDate:
+    def from_doc(cls, doc: DateDoc) -> FuzzyDate:
         return cls(iso=doc["iso"], precision=DatePrecision(doc["precision"]), text=doc["text"])
 
     @classmethod
-    def maybe(cls, doc: Document | None) -> FuzzyDate | None:
+    def maybe(cls, doc: DateDoc | None) -> FuzzyDate | None:
         return cls.from_doc(doc) if doc else None

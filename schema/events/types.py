@@ -1,36 +1,27 @@
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from model import paths
-from model.store import Document
+from model.documents import CitationDoc, EventDoc, RefDoc
+from model.kinds import EventKind
 from schema.actors import Actor, load_actor
-from schema.articles.citations import Citation
+from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
+from schema.common.fields import load_each
 from schema.common.ids import to_global_id
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import UNCUT, bound
-from schema.sanctions.types import Sanction, load_sanctions
+from schema.sanctions.types import Sanction
 
 if TYPE_CHECKING:
     from schema.statements.types import Statement
 
 
-@strawberry.enum(description="What sort of thing happened.")
-class EventKind(Enum):
-    ARREST = "ARREST"
-    DEATH = "DEATH"
-    INVESTIGATION = "INVESTIGATION"
-    LEGAL_PROCEEDING = "LEGAL_PROCEEDING"
-    LEGISLATION = "LEGISLATION"
-    SANCTION = "SANCTION"
-    STATEMENT = "STATEMENT"
-    DIPLOMATIC = "DIPLOMATIC"
-    OTHER = "OTHER"
+strawberry.enum(EventKind, description="What sort of thing happened.")
 
 
 @strawberry.type(description="Someone's part in an event, named or as the source describes them.")
@@ -41,7 +32,7 @@ class Participant:
     role: str = strawberry.field(
         description="The participant's part in the event: 'detainee', 'arresting authority'."
     )
-    actor_ref: strawberry.Private[Document | None]
+    actor_ref: strawberry.Private[RefDoc | None]
 
     @strawberry.field(description="Null when the source does not name the participant.")
     async def actor(self, info: Info) -> Actor | None:
@@ -59,11 +50,11 @@ class Event(Node):
     participants: list[Participant] = strawberry.field(
         description="Who took part, and in what role.", metadata=bound(5)
     )
-    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
+    cited: strawberry.Private[list[CitationDoc] | None]  # made into Citations only when asked
     sanction_slugs: strawberry.Private[list[str]]
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Event:
+    def from_doc(cls, doc: EventDoc) -> Event:
         return cls(
             id=strawberry.ID(to_global_id("Event", doc["_id"])),
             slug=doc["_id"],
@@ -80,15 +71,13 @@ class Event(Node):
             sanction_slugs=doc["sanctions"],
         )
 
-    @strawberry.field(description="The passages the event is from.", metadata=bound(10))
-    def citations(self) -> list[Citation]:
-        return Citation.list_from(self.cited)
+    citations = cited_passages(description="The passages the event is from.", most=10)
 
     @strawberry.field(
         description="Sanctions this event proposes, imposes or concerns.", metadata=bound(5)
     )
     async def sanctions(self, info: Info) -> list[Sanction]:
-        return await load_sanctions(info, self.sanction_slugs)
+        return await load_each(info, Sanction, self.sanction_slugs)
 
     @strawberry.field(
         description="Statements about this event, oldest first.", metadata=bound(UNCUT)

@@ -2,18 +2,9 @@ from __future__ import annotations
 
 from model import paths
 from model.names import ORGANIZATIONS
-from schema.common.loaders import (
-    BY_NAME,
-    DocumentBySlugLoader,
-    DocumentsByFieldLoader,
+from schema.common.loaders import BY_NAME, DocumentBySlugLoader, DocumentsByFieldLoader
+
+OrganizationBySlugLoader = DocumentBySlugLoader.of(ORGANIZATIONS)
+OrganizationsByArticleLoader = DocumentsByFieldLoader.of(
+    ORGANIZATIONS, paths.CITED_ARTICLE, sort=BY_NAME
 )
-
-
-class OrganizationBySlugLoader(DocumentBySlugLoader):
-    collection = ORGANIZATIONS
-
-
-class OrganizationsByArticleLoader(DocumentsByFieldLoader):
-    collection = ORGANIZATIONS
-    field = paths.CITED_ARTICLE
-    sort = BY_NAME

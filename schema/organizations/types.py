@@ -1,29 +1,19 @@
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
 from model import paths
+from model.documents import CitationDoc, OrganizationDoc
+from model.kinds import OrganizationKind
 from model.names import SANCTIONS, STATEMENTS
-from model.store import Document
-from schema.articles.citations import Citation
+from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
+from schema.common.fields import nested_connection
 from schema.common.ids import to_global_id
-from schema.common.nested import nested_connection
 from schema.common.types import Node
 from schema.limits import UNCUT, bound
 
-
-@strawberry.enum(description="What sort of body an organization is.")
-class OrganizationKind(Enum):
-    STATE = "STATE"
-    GOVERNMENT_BODY = "GOVERNMENT_BODY"
-    LEGISLATURE = "LEGISLATURE"
-    LAW_ENFORCEMENT = "LAW_ENFORCEMENT"
-    DETENTION_FACILITY = "DETENTION_FACILITY"
-    MEDIA = "MEDIA"
-    OTHER = "OTHER"
+strawberry.enum(OrganizationKind, description="What sort of body an organization is.")
 
 
 @strawberry.type(description="An organization, a state body or a state named by the articles.")
@@ -38,10 +28,10 @@ class Organization(Node):
     kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
     country: str | None = strawberry.field(description="ISO 3166-1 alpha-2, upper case.")
     description: str | None = strawberry.field(description="What the organization is.")
-    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
+    cited: strawberry.Private[list[CitationDoc] | None]  # made into Citations only when asked
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Organization:
+    def from_doc(cls, doc: OrganizationDoc) -> Organization:
         return cls(
             id=strawberry.ID(to_global_id("Organization", doc["_id"])),
             slug=doc["_id"],
@@ -53,12 +43,9 @@ class Organization(Node):
             cited=doc.get(paths.CITATIONS),
         )
 
-    @strawberry.field(
-        description="The passages that name or describe the organization.",
-        metadata=bound(UNCUT),
+    citations = cited_passages(
+        description="The passages that name or describe the organization.", most=UNCUT
     )
-    def citations(self) -> list[Citation]:
-        return Citation.list_from(self.cited)
 
     statements = nested_connection(
         STATEMENTS, by="speaker", description="Statements the organization made, oldest first."

@@ -3,14 +3,13 @@ from __future__ import annotations
 import strawberry
 
 from model import paths
+from model.documents import CitationDoc, PersonDoc, PositionDoc
 from model.names import EVENTS, SANCTIONS, STATEMENTS
-from model.store import Document
-from schema.articles.citations import Citation
+from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
+from schema.common.fields import nested_connection, reference
 from schema.common.ids import to_global_id
-from schema.common.nested import nested_connection
 from schema.common.types import FuzzyDate, Node
-from schema.context import Info
 from schema.limits import UNCUT, bound
 from schema.organizations.types import Organization
 
@@ -24,15 +23,14 @@ class Position:
     until: FuzzyDate | None = strawberry.field(description="When the person left the post.")
     organization_slug: strawberry.Private[str | None]
 
-    @strawberry.field(description="The organization the post belongs to, when the source says.")
-    async def organization(self, info: Info) -> Organization | None:
-        if self.organization_slug is None:
-            return None
-        doc = await info.context.loaders.organization_by_slug.load(self.organization_slug)
-        return Organization.from_doc(doc) if doc else None
+    organization = reference(
+        Organization,
+        slug="organization_slug",
+        description="The organization the post belongs to, when the source says.",
+    )
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Position:
+    def from_doc(cls, doc: PositionDoc) -> Position:
         return cls(
             title=doc["title"],
             since=FuzzyDate.maybe(doc["since"]),
@@ -56,10 +54,10 @@ class Person(Node):
         description="Posts the person holds or held, as the sources word them.",
         metadata=bound(5),
     )
-    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
+    cited: strawberry.Private[list[CitationDoc] | None]  # made into Citations only when asked
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Person:
+    def from_doc(cls, doc: PersonDoc) -> Person:
         return cls(
             id=strawberry.ID(to_global_id("Person", doc["_id"])),
             slug=doc["_id"],
@@ -71,11 +69,9 @@ class Person(Node):
             cited=doc.get(paths.CITATIONS),
         )
 
-    @strawberry.field(
-        description="The passages that name or describe the person.", metadata=bound(UNCUT)
+    citations = cited_passages(
+        description="The passages that name or describe the person.", most=UNCUT
     )
-    def citations(self) -> list[Citation]:
-        return Citation.list_from(self.cited)
 
     statements = nested_connection(
         STATEMENTS, by="speaker", description="Statements this person made, oldest first."

@@ -2,49 +2,12 @@ from __future__ import annotations
 
 from model import paths
 from model.names import SANCTIONS
-from schema.common.loaders import (
-    BY_DATE,
-    CountByParentLoader,
-    DocumentBySlugLoader,
-    DocumentsByFieldLoader,
-    PageByParentLoader,
+from schema.common.loaders import BY_DATE, DocumentBySlugLoader, DocumentsByFieldLoader, by_parent
+
+SanctionBySlugLoader = DocumentBySlugLoader.of(SANCTIONS)
+SanctionsByArticleLoader = DocumentsByFieldLoader.of(SANCTIONS, paths.CITED_ARTICLE, sort=BY_DATE)
+SanctionsByInResponseToLoader = DocumentsByFieldLoader.of(
+    SANCTIONS, paths.IN_RESPONSE_TO, sort=BY_DATE
 )
-
-AUTHORITY = paths.AUTHORITY
-TARGET = paths.TARGET
-
-
-class SanctionBySlugLoader(DocumentBySlugLoader):
-    collection = SANCTIONS
-
-
-class SanctionsByArticleLoader(DocumentsByFieldLoader):
-    collection = SANCTIONS
-    field = paths.CITED_ARTICLE
-    sort = BY_DATE
-
-
-class SanctionsByInResponseToLoader(DocumentsByFieldLoader):
-    collection = SANCTIONS
-    field = paths.IN_RESPONSE_TO
-    sort = BY_DATE
-
-
-class SanctionsByAuthorityLoader(PageByParentLoader):
-    collection = SANCTIONS
-    field = AUTHORITY
-
-
-class SanctionCountByAuthorityLoader(CountByParentLoader):
-    collection = SANCTIONS
-    field = AUTHORITY
-
-
-class SanctionsByTargetLoader(PageByParentLoader):
-    collection = SANCTIONS
-    field = TARGET
-
-
-class SanctionCountByTargetLoader(CountByParentLoader):
-    collection = SANCTIONS
-    field = TARGET
+SanctionsByAuthorityLoader, SanctionCountByAuthorityLoader = by_parent(SANCTIONS, paths.AUTHORITY)
+SanctionsByTargetLoader, SanctionCountByTargetLoader = by_parent(SANCTIONS, paths.TARGET)

@@ -1,36 +1,23 @@
 from __future__ import annotations
 
-import asyncio
-from enum import Enum
-
 import strawberry
 
 from model import paths
-from model.store import Document
+from model.documents import CitationDoc, RefDoc, SanctionDoc
+from model.kinds import SanctionKind, SanctionStatus
 from schema.actors import Actor, load_actor, load_actors
-from schema.articles.citations import Citation
+from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
+from schema.common.fields import load_listed, load_one
 from schema.common.ids import to_global_id
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import bound
 
-
-@strawberry.enum(description="What a sanction does.")
-class SanctionKind(Enum):
-    VISA_BAN = "VISA_BAN"
-    ENTRY_BAN = "ENTRY_BAN"
-    ASSET_FREEZE = "ASSET_FREEZE"
-    BLACKLIST = "BLACKLIST"
-    OTHER = "OTHER"
+strawberry.enum(SanctionKind, description="What a sanction does.")
 
 
-@strawberry.enum(description="Where a sanction stands.")
-class SanctionStatus(Enum):
-    PROPOSED = "PROPOSED"
-    ADOPTED = "ADOPTED"
-    IN_FORCE = "IN_FORCE"
-    LIFTED = "LIFTED"
+strawberry.enum(SanctionStatus, description="Where a sanction stands.")
 
 
 @strawberry.type(description="A sanction, proposed or imposed, with who imposes it on whom.")
@@ -50,13 +37,13 @@ class Sanction(Node):
     )
     reason: str | None = strawberry.field(description="Why, as the source gives it.")
     date: FuzzyDate = strawberry.field(description="When it was proposed or imposed.")
-    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
-    authority_ref: strawberry.Private[Document]
-    target_refs: strawberry.Private[list[Document]]
+    cited: strawberry.Private[list[CitationDoc] | None]  # made into Citations only when asked
+    authority_ref: strawberry.Private[RefDoc]
+    target_refs: strawberry.Private[list[RefDoc]]
     in_response_to_slug: strawberry.Private[str | None]
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Sanction:
+    def from_doc(cls, doc: SanctionDoc) -> Sanction:
         return cls(
             id=strawberry.ID(to_global_id("Sanction", doc["_id"])),
             slug=doc["_id"],
@@ -74,9 +61,7 @@ class Sanction(Node):
             in_response_to_slug=doc["inResponseTo"],
         )
 
-    @strawberry.field(description="The passages the sanction is from.", metadata=bound(10))
-    def citations(self) -> list[Citation]:
-        return Citation.list_from(self.cited)
+    citations = cited_passages(description="The passages the sanction is from.", most=10)
 
     @strawberry.field(description="Who imposes (or proposes) it.")
     async def authority(self, info: Info) -> Actor:
@@ -91,22 +76,13 @@ class Sanction(Node):
 
     @strawberry.field(description="The sanction this one answers, if any.")
     async def in_response_to(self, info: Info) -> Sanction | None:
-        if self.in_response_to_slug is None:
-            return None
-        doc = await info.context.loaders.sanction_by_slug.load(self.in_response_to_slug)
-        return Sanction.from_doc(doc) if doc else None
+        return await load_one(info, Sanction, self.in_response_to_slug)
 
     @strawberry.field(description="Sanctions imposed in response to this one.", metadata=bound(5))
     async def responses(self, info: Info) -> list[Sanction]:
-        docs = await info.context.loaders.sanctions_by_in_response_to.load(self.slug)
-        return [Sanction.from_doc(doc) for doc in docs]
+        return await load_listed(info, Sanction, "sanctions_by_in_response_to", self.slug)
 
 
 @strawberry.type(description="A page of sanctions.")
 class SanctionConnection(Connection[Sanction]):
     pass
-
-
-async def load_sanctions(info: Info, slugs: list[str]) -> list[Sanction]:
-    docs = await asyncio.gather(*(info.context.loaders.sanction_by_slug.load(s) for s in slugs))
-    return [Sanction.from_doc(doc) for doc in docs if doc is not None]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from model import paths
 from model.keys import fold
 from model.store import Database, Document
-from schema.common.filters import MATCH_NOTHING
+from schema.common.filters import MATCH_NOTHING, condition
 from schema.search.engine import ids_matching_name
+
+
+def name_condition() -> Any:
+    """The ``name`` field of a filter input, answered by ``name_matches``."""
+    return condition(
+        "Matches name and aliases, ignoring case, accents and script (Latin or Cyrillic)."
+    )
 
 
 async def name_matches(db: Database, collection: str, name: str | None) -> Document | None:

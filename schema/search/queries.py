@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 import strawberry
 
@@ -34,7 +34,7 @@ _COLLECTION_OF = {
     SearchType.ARTICLE: ARTICLES,
 }
 SearchNode: TypeAlias = Person | Organization | Event | Statement | Sanction | Article
-_CONVERT: dict[str, Callable[[Document], SearchNode]] = {
+_CONVERT: dict[str, Callable[[Any], SearchNode]] = {
     PERSONS: Person.from_doc,
     ORGANIZATIONS: Organization.from_doc,
     EVENTS: Event.from_doc,

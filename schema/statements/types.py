@@ -7,10 +7,11 @@ from typing import Annotated, TypeAlias
 import strawberry
 
 from model import paths
-from model.store import Document
+from model.documents import CitationDoc, RefDoc, StatementDoc
 from schema.actors import Actor, load_actor
-from schema.articles.citations import Citation
+from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
+from schema.common.fields import load_listed, load_one, reference
 from schema.common.ids import to_global_id
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
@@ -35,16 +36,11 @@ Subject: TypeAlias = Annotated[
 ]
 
 
-async def load_subject(
-    info: Info, ref: Document
-) -> Person | Organization | Event | Sanction | None:
-    loaders = info.context.loaders
+async def load_subject(info: Info, ref: RefDoc) -> Person | Organization | Event | Sanction | None:
     if ref["type"] == "Event":
-        doc = await loaders.event_by_slug.load(ref["slug"])
-        return Event.from_doc(doc) if doc else None
+        return await load_one(info, Event, ref["slug"])
     if ref["type"] == "Sanction":
-        doc = await loaders.sanction_by_slug.load(ref["slug"])
-        return Sanction.from_doc(doc) if doc else None
+        return await load_one(info, Sanction, ref["slug"])
     return await load_actor(info, ref)
 
 
@@ -63,13 +59,13 @@ class Statement(Node):
     )
     date: FuzzyDate = strawberry.field(description="When it was said.")
     medium: str | None = strawberry.field(description="Where it was said: 'Voice of Russia radio'.")
-    cited: strawberry.Private[list[Document] | None]  # made into Citations only when asked
-    speaker_ref: strawberry.Private[Document | None]
+    cited: strawberry.Private[list[CitationDoc] | None]  # made into Citations only when asked
+    speaker_ref: strawberry.Private[RefDoc | None]
     reported_by_slug: strawberry.Private[str | None]
-    about_refs: strawberry.Private[list[Document]]
+    about_refs: strawberry.Private[list[RefDoc]]
 
     @classmethod
-    def from_doc(cls, doc: Document) -> Statement:
+    def from_doc(cls, doc: StatementDoc) -> Statement:
         return cls(
             id=strawberry.ID(to_global_id("Statement", doc["_id"])),
             slug=doc["_id"],
@@ -84,20 +80,17 @@ class Statement(Node):
             about_refs=doc["about"],
         )
 
-    @strawberry.field(description="The passages that report it.", metadata=bound(10))
-    def citations(self) -> list[Citation]:
-        return Citation.list_from(self.cited)
+    citations = cited_passages(description="The passages that report it.", most=10)
 
     @strawberry.field(description="Null when the source does not name the speaker.")
     async def speaker(self, info: Info) -> Actor | None:
         return await load_actor(info, self.speaker_ref)
 
-    @strawberry.field(description="The outlet the source credits: Interfax.")
-    async def reported_by(self, info: Info) -> Organization | None:
-        if self.reported_by_slug is None:
-            return None
-        doc = await info.context.loaders.organization_by_slug.load(self.reported_by_slug)
-        return Organization.from_doc(doc) if doc else None
+    reported_by = reference(
+        Organization,
+        slug="reported_by_slug",
+        description="The outlet the source credits: Interfax.",
+    )
 
     @strawberry.field(description="What the statement is about.", metadata=bound(5))
     async def about(self, info: Info) -> list[Subject]:
@@ -111,9 +104,9 @@ class StatementConnection(Connection[Statement]):
 
 
 async def statements_about(info: Info, type_name: str, slug: str) -> list[Statement]:
-    docs = await info.context.loaders.statements_by_subject.load(slug)
+    found = await load_listed(info, Statement, "statements_by_subject", slug)
     return [
-        Statement.from_doc(doc)
-        for doc in docs
-        if any(ref["type"] == type_name and ref["slug"] == slug for ref in doc["about"])
+        statement
+        for statement in found
+        if any(ref["type"] == type_name and ref["slug"] == slug for ref in statement.about_refs)
     ]

@@ -91,6 +91,24 @@ def finds(admin: MongoClient[dict[str, Any]], database: str) -> tuple[int, int]:
     return int(status["opcounters"]["query"]), int(answered)
 
 
+def wait_until_ready(
+    server: subprocess.Popen[bytes], url: str, output: Output | None = None
+) -> None:
+    """Poll ``/readyz`` until it answers 200; a server that exits first fails at once."""
+    deadline = time.monotonic() + PATIENCE_S
+    while True:
+        assert server.poll() is None, "the server exited at start" + (
+            f":\n{output.text()}" if output else ""
+        )
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server never became ready"
+        time.sleep(0.2)
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> None:
     port = free_port()
@@ -106,19 +124,9 @@ def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> N
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "the server exited at start"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server never became ready"
-            time.sleep(0.2)
-        answer = httpx.post(
-            f"http://127.0.0.1:{port}/graphql", json={"query": "{ articles { totalCount } }"}
-        )
+        url = f"http://127.0.0.1:{port}"
+        wait_until_ready(server, url)
+        answer = httpx.post(f"{url}/graphql", json={"query": "{ articles { totalCount } }"})
         assert answer.json() == {"data": {"articles": {"totalCount": 1}}}
         database = _children(server.pid)
         assert database, "the embedded database runs as a child process"
@@ -166,16 +174,7 @@ def test_sigterm_lets_a_request_held_at_the_database_finish(tmp_path: Path) -> N
     assert server.stdout is not None
     output = Output(server.stdout)
     try:
-        deadline = time.monotonic() + PATIENCE_S
-        while True:
-            assert server.poll() is None, f"the server exited at start:\n{output.text()}"
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server never became ready"
-            time.sleep(0.2)
+        wait_until_ready(server, url, output)
 
         # The next find of the API (its driver's appname is "dossier"), not the test's.
         admin.admin.command(

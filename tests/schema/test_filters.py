@@ -39,6 +39,17 @@ async def in_db(db: Database, collection: str, query: dict[str, Any]) -> set[str
     return {doc["_id"] async for doc in db[collection].find(query, {"_id": 1})}
 
 
+async def check_filter(
+    client: httpx.AsyncClient, db: Database, collection: str, arguments: str, query: dict[str, Any]
+) -> None:
+    """The filter finds exactly what ``query`` finds in the database; that must be something,
+    or a filter that finds nothing would pass. A top-level field is named as its collection."""
+    expected = await in_db(db, collection, query)
+    assert expected
+    found = await slugs(client, collection, f"filter: {{{arguments}}}")
+    assert set(found) == expected
+
+
 def seed_persons() -> list[dict[str, Any]]:
     """The persons the seed annotates, straight from its YAML."""
     return [
@@ -217,9 +228,7 @@ async def test_organization_name_matches_aliases(
 
 
 async def test_organization_country_ignores_case(client: httpx.AsyncClient, db: Database) -> None:
-    expected = await in_db(db, ORGANIZATIONS, {"country": "US"})
-    assert expected
-    assert set(await slugs(client, "organizations", 'filter: {country: "us"}')) == expected
+    await check_filter(client, db, ORGANIZATIONS, 'country: "us"', {"country": "US"})
 
 
 # -- events -------------------------------------------------------------------
@@ -248,10 +257,7 @@ async def dated_events(db: Database) -> dict[str, str | None]:
 
 @pytest.mark.parametrize("kinds", [["DEATH"], ["ARREST"], ["DEATH", "ARREST"], ["DIPLOMATIC"]])
 async def test_event_kinds(client: httpx.AsyncClient, db: Database, kinds: list[str]) -> None:
-    expected = await in_db(db, EVENTS, {"kind": {"$in": kinds}})
-    assert expected
-    found = await slugs(client, "events", f"filter: {{kinds: [{', '.join(kinds)}]}}")
-    assert set(found) == expected
+    await check_filter(client, db, EVENTS, f"kinds: [{', '.join(kinds)}]", {"kind": {"$in": kinds}})
 
 
 async def test_event_kind_death_is_magnitskys(client: httpx.AsyncClient) -> None:
@@ -384,10 +390,7 @@ async def test_event_filters_combine(client: httpx.AsyncClient, db: Database) ->
 async def test_statement_filters(
     client: httpx.AsyncClient, db: Database, arguments: str, query: dict[str, Any]
 ) -> None:
-    expected = await in_db(db, STATEMENTS, query)
-    assert expected
-    found = await slugs(client, "statements", f"filter: {{{arguments}}}")
-    assert set(found) == expected
+    await check_filter(client, db, STATEMENTS, arguments, query)
 
 
 async def statement_texts(
@@ -468,10 +471,7 @@ async def test_statement_text_without_matches(client: httpx.AsyncClient, text: s
 async def test_sanction_filters(
     client: httpx.AsyncClient, db: Database, arguments: str, query: dict[str, Any]
 ) -> None:
-    expected = await in_db(db, SANCTIONS, query)
-    assert expected
-    found = await slugs(client, "sanctions", f"filter: {{{arguments}}}")
-    assert set(found) == expected
+    await check_filter(client, db, SANCTIONS, arguments, query)
 
 
 async def test_state_department_blacklist_targets_sixty(client: httpx.AsyncClient) -> None:

@@ -60,9 +60,12 @@ class Listing:
         assert best is not None
         return best[1]
 
+    def listed(self, slug: str | None) -> dict[str, Any]:
+        """The filter on ``collection`` of what this listing lists (under the parent ``slug``)."""
+        return {} if self.parent_key is None else {self.parent_key: slug}
+
     async def expected_count(self, db: Database, slug: str | None) -> int:
-        query = {} if self.parent_key is None else {self.parent_key: slug}
-        return await db[self.collection].count_documents(query)
+        return await db[self.collection].count_documents(self.listed(slug))
 
     async def fetch(
         self, client: httpx.AsyncClient, slug: str | None, **arguments: Any
@@ -133,6 +136,19 @@ IDS = [listing.label for listing in LISTINGS]
 WIDE = [listing for listing in LISTINGS if listing.page > 1]
 
 
+@pytest.fixture(params=LISTINGS, ids=IDS)
+def listing(request: pytest.FixtureRequest) -> Listing:
+    """Each connection field in turn, unless a test parametrizes its own listings."""
+    listing: Listing = request.param
+    return listing
+
+
+@pytest.fixture
+async def parent(client: httpx.AsyncClient, db: Database, listing: Listing) -> str | None:
+    """The parent a nested listing pages under (None at the top), chosen once the app seeded."""
+    return await listing.parent_slug(db)
+
+
 def check_page_shape(connection: dict[str, Any]) -> None:
     """edges and nodes agree item by item; pageInfo's cursors are the edges' ends."""
     edges = connection["edges"]
@@ -187,90 +203,73 @@ async def walk(
     raise AssertionError(f"{listing.label}: still paging after {MAX_PAGES} pages")
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 async def test_one_page_holds_every_document(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, db: Database, listing: Listing, parent: str | None
 ) -> None:
-    slug = await listing.parent_slug(db)
-    expected = await listing.expected_count(db, slug)
+    expected = await listing.expected_count(db, parent)
     assert expected > 0, f"{listing.label}: nothing to page through"
-    connection = await listing.fetch(client, slug, first=100)
+    connection = await listing.fetch(client, parent, first=100)
     assert connection["totalCount"] == expected
     assert len(connection["nodes"]) == expected
     assert len(set(slugs_of(connection))) == expected
     assert connection["pageInfo"]["hasNextPage"] is False
     assert connection["pageInfo"]["hasPreviousPage"] is False
-    query = {} if listing.parent_key is None else {listing.parent_key: slug}
+    query = listing.listed(parent)
     in_db = {doc["_id"] async for doc in db[listing.collection].find(query, {"_id": 1})}
     assert set(slugs_of(connection)) == in_db
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
-async def test_walking_forward_visits_every_item_once_in_order(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+@pytest.mark.parametrize("forward", [True, False], ids=["forward", "backward"])
+async def test_walking_visits_every_item_once_in_order(
+    client: httpx.AsyncClient,
+    db: Database,
+    listing: Listing,
+    parent: str | None,
+    forward: bool,
 ) -> None:
-    slug = await listing.parent_slug(db)
-    expected = await listing.expected_count(db, slug)
-    whole = slugs_of(await listing.fetch(client, slug, first=100))
-    visited, totals = await walk(client, listing, slug, forward=True)
+    expected = await listing.expected_count(db, parent)
+    whole = slugs_of(await listing.fetch(client, parent, first=100))
+    visited, totals = await walk(client, listing, parent, forward=forward)
     assert visited == whole
     assert len(visited) == len(set(visited)) == expected
     assert totals == {expected}
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
-async def test_walking_backward_visits_every_item_once_in_order(
-    client: httpx.AsyncClient, db: Database, listing: Listing
-) -> None:
-    slug = await listing.parent_slug(db)
-    expected = await listing.expected_count(db, slug)
-    whole = slugs_of(await listing.fetch(client, slug, first=100))
-    visited, totals = await walk(client, listing, slug, forward=False)
-    assert visited == whole
-    assert len(visited) == len(set(visited)) == expected
-    assert totals == {expected}
-
-
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 async def test_last_page_backward_equals_tail_of_the_list(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, listing: Listing, parent: str | None
 ) -> None:
-    slug = await listing.parent_slug(db)
-    whole = slugs_of(await listing.fetch(client, slug, first=100))
+    whole = slugs_of(await listing.fetch(client, parent, first=100))
     size = listing.page
-    tail = await listing.fetch(client, slug, last=size)
+    tail = await listing.fetch(client, parent, last=size)
     assert slugs_of(tail) == whole[-size:]
-    head = await listing.fetch(client, slug, first=size)
+    head = await listing.fetch(client, parent, first=size)
     assert slugs_of(head) == whole[:size]
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 async def test_paging_past_either_end_is_empty(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, listing: Listing, parent: str | None
 ) -> None:
-    slug = await listing.parent_slug(db)
-    whole = await listing.fetch(client, slug, first=100)
+    whole = await listing.fetch(client, parent, first=100)
     edges = whole["edges"]
-    after_last = await listing.fetch(client, slug, first=2, after=edges[-1]["cursor"])
+    after_last = await listing.fetch(client, parent, first=2, after=edges[-1]["cursor"])
     assert after_last["nodes"] == []
     assert after_last["pageInfo"]["hasNextPage"] is False
-    before_first = await listing.fetch(client, slug, last=2, before=edges[0]["cursor"])
+    before_first = await listing.fetch(client, parent, last=2, before=edges[0]["cursor"])
     assert before_first["nodes"] == []
     assert before_first["pageInfo"]["hasPreviousPage"] is False
 
 
 @pytest.mark.parametrize("listing", WIDE, ids=[listing.label for listing in WIDE])
 async def test_after_and_before_together_bound_a_window(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, listing: Listing, parent: str | None
 ) -> None:
-    slug = await listing.parent_slug(db)
-    whole = await listing.fetch(client, slug, first=100)
+    whole = await listing.fetch(client, parent, first=100)
     edges = whole["edges"]
     assert len(edges) >= 3
     lower, upper = 0, len(edges) - 1
     between = await listing.fetch(
         client,
-        slug,
+        parent,
         first=100,
         after=edges[lower]["cursor"],
         before=edges[upper]["cursor"],
@@ -278,27 +277,27 @@ async def test_after_and_before_together_bound_a_window(
     assert slugs_of(between) == slugs_of(whole)[lower + 1 : upper]
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 async def test_cursors_are_stable_between_pages(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, listing: Listing, parent: str | None
 ) -> None:
     """The cursor an item gets on a small page is the one it gets on the big page."""
-    slug = await listing.parent_slug(db)
-    whole = await listing.fetch(client, slug, first=100)
-    second = await listing.fetch(client, slug, first=1, after=whole["edges"][0]["cursor"])
+    whole = await listing.fetch(client, parent, first=100)
+    second = await listing.fetch(client, parent, first=1, after=whole["edges"][0]["cursor"])
     assert second["edges"] == whole["edges"][1:2]
-    previous = await listing.fetch(client, slug, last=1, before=whole["edges"][-1]["cursor"])
+    previous = await listing.fetch(client, parent, last=1, before=whole["edges"][-1]["cursor"])
     assert previous["edges"] == whole["edges"][-2:-1]
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 @pytest.mark.parametrize("argument", ["first", "last"])
 async def test_a_zero_size_page_is_empty(
-    client: httpx.AsyncClient, db: Database, listing: Listing, argument: str
+    client: httpx.AsyncClient,
+    db: Database,
+    listing: Listing,
+    parent: str | None,
+    argument: str,
 ) -> None:
-    slug = await listing.parent_slug(db)
-    expected = await listing.expected_count(db, slug)
-    connection = await listing.fetch(client, slug, **{argument: 0})
+    expected = await listing.expected_count(db, parent)
+    connection = await listing.fetch(client, parent, **{argument: 0})
     assert connection["edges"] == []
     assert connection["nodes"] == []
     assert connection["pageInfo"]["startCursor"] is None
@@ -409,40 +408,22 @@ async def test_name_desc_is_the_reverse_of_name_asc(client: httpx.AsyncClient) -
 
 
 DESC = "{field: DATE, direction: DESC}"
-PREFIX_CASES = [
-    pytest.param(Listing("p", PERSONS, "persons", page=1), "sergei-kislyak", id="persons-asc"),
-    pytest.param(
-        Listing("p", PERSONS, "persons", "{field: NAME, direction: DESC}", page=1),
-        "sergei-kislyak",
-        id="persons-desc",
-    ),
-    pytest.param(
-        Listing("s", STATEMENTS, "statements", page=1),
-        "kislyak-instrument-of-pressure",
-        id="statements-asc",
-    ),
-    pytest.param(
-        Listing("s", STATEMENTS, "statements", DESC, page=1),
-        "kislyak-instrument-of-pressure",
-        id="statements-desc",
-    ),
-    pytest.param(Listing("e", EVENTS, "events", page=1), "magnitsky-death", id="events-asc"),
-    pytest.param(
-        Listing("e", EVENTS, "events", DESC, page=1),
-        "magnitsky-death",
-        id="dated-events-desc",
-    ),
-    pytest.param(
-        Listing("e", EVENTS, "events", DESC, page=1),
-        "congress-considers-magnitsky-act",
-        id="undated-events-desc",
-    ),
-    pytest.param(Listing("s", SANCTIONS, "sanctions", page=1), "magnitsky-act", id="sanctions-asc"),
-    pytest.param(
-        Listing("s", SANCTIONS, "sanctions", DESC, page=1),
-        "magnitsky-act",
-        id="sanctions-desc",
-    ),
+NAME_DESC = "{field: NAME, direction: DESC}"
+# id: the top-level collection, its order, and a slug that its twin "<slug>-2" extends
+PREFIXED_SLUGS: dict[str, tuple[str, str | None, str]] = {
+    "persons-asc": (PERSONS, None, "sergei-kislyak"),
+    "persons-desc": (PERSONS, NAME_DESC, "sergei-kislyak"),
+    "statements-asc": (STATEMENTS, None, "kislyak-instrument-of-pressure"),
+    "statements-desc": (STATEMENTS, DESC, "kislyak-instrument-of-pressure"),
+    "events-asc": (EVENTS, None, "magnitsky-death"),
+    "dated-events-desc": (EVENTS, DESC, "magnitsky-death"),
+    "undated-events-desc": (EVENTS, DESC, "congress-considers-magnitsky-act"),
+    "sanctions-asc": (SANCTIONS, None, "magnitsky-act"),
+    "sanctions-desc": (SANCTIONS, DESC, "magnitsky-act"),
+}
+PREFIX_CASES = [  # one item a page, so some cursor falls between a slug and its twin
+    pytest.param(Listing(case_id, collection, collection, order, page=1), slug, id=case_id)
+    for case_id, (collection, order, slug) in PREFIXED_SLUGS.items()
 ]
 
 
@@ -470,23 +451,20 @@ async def test_walks_survive_slugs_that_extend_one_another(
 DOCUMENTED_DEFAULT = 20  # "20 when neither first nor last is given", as the schema says
 
 
-@pytest.mark.parametrize("listing", LISTINGS, ids=IDS)
 async def test_a_page_without_first_or_last_holds_the_documented_default(
-    client: httpx.AsyncClient, db: Database, listing: Listing
+    client: httpx.AsyncClient, db: Database, listing: Listing, parent: str | None
 ) -> None:
     """Twins of one item make the list longer than the default page, then a bare query
     gets the list's first twenty, and says that more follow."""
-    slug = await listing.parent_slug(db)
-    query = {} if listing.parent_key is None else {listing.parent_key: slug}
-    original = await db[listing.collection].find_one(query)
+    original = await db[listing.collection].find_one(listing.listed(parent))
     assert original is not None
     for n in range(DOCUMENTED_DEFAULT + 5):
         twin_slug = f"{original['_id']}-twin-{n:02d}"
         twin = {**original, "_id": twin_slug, "slug": twin_slug}
         await db[listing.collection].insert_one(with_derived_fields(listing.collection, twin))
-    assert await listing.expected_count(db, slug) > DOCUMENTED_DEFAULT + 1
-    whole = slugs_of(await listing.fetch(client, slug, first=100))
-    page = await listing.fetch(client, slug)
+    assert await listing.expected_count(db, parent) > DOCUMENTED_DEFAULT + 1
+    whole = slugs_of(await listing.fetch(client, parent, first=100))
+    page = await listing.fetch(client, parent)
     assert slugs_of(page) == whole[:DOCUMENTED_DEFAULT]
     assert page["pageInfo"]["hasNextPage"] is True
     assert page["totalCount"] == len(whole)
