@@ -69,7 +69,7 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["content-type", "x-request-id"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
                 expose_headers=["x-request-id"],
             ),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),

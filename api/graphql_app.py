@@ -62,5 +62,10 @@ class DossierGraphQL(GraphQL[Context, None]):
     ) -> Context:
         request_id = request_id_of(request.scope) or uuid.uuid4().hex
         return Context(
-            request=request, response=response, db=request.app.state.db, request_id=request_id
+            request=request,
+            response=response,
+            db=request.app.state.db,
+            request_id=request_id,
+            authorization=request.headers.get("authorization"),
+            reads_require_key=request.app.state.settings.reads_require_key,
         )

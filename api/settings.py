@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -24,6 +26,10 @@ class Settings(BaseSettings):
     graphiql: bool = True
     cors_origins: list[str] = []  # e.g. CORS_ORIGINS='["https://newsroom.example"]'
     introspection: bool = True
+    # The secret of the API key named "admin", made or replaced at start; unset or empty:
+    # no such key. At least 32 characters, like the secrets the server makes.
+    admin_api_key: SecretStr | None = None
+    reads_require_key: bool = False  # every query needs a READER key (unpublished work)
     server_selection_timeout_ms: int = 2000  # how long a request waits for a lost database
     startup_retry_s: float = 2.0  # between attempts to prepare a database that was down
     # What one request may ask for (each refused with a GraphQL error and a code).
@@ -37,3 +43,12 @@ class Settings(BaseSettings):
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000
     embedded_start_timeout_s: float = 30.0
+
+    @field_validator("admin_api_key")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is None or not secret.get_secret_value():
+            return None  # docker-compose passes an unset variable as ""
+        if len(secret.get_secret_value()) < MIN_SECRET_CHARS:
+            raise ValueError(f"ADMIN_API_KEY must be at least {MIN_SECRET_CHARS} characters")
+        return secret

@@ -152,6 +152,14 @@ class SanctionDoc(TypedDict):
     search: NotRequired[SearchDoc]
 
 
+class ApiKeyDoc(TypedDict):
+    _id: str  # the key's name
+    role: str  # READER, EDITOR or ADMIN
+    hash: str  # SHA-256 of the secret, hex; the secret itself is never stored
+    createdAt: str  # ISO 8601 UTC
+    revoked: bool
+
+
 DOCUMENTS: dict[str, type] = {
     ARTICLES: ArticleDoc,
     PERSONS: PersonDoc,

@@ -10,6 +10,7 @@ from pymongo import ASCENDING, IndexModel
 
 from model import paths
 from model.names import (
+    API_KEYS,
     ARTICLES,
     COLLECTIONS,
     EVENTS,
@@ -76,7 +77,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         *(IndexModel([(field, ASCENDING)]) for field in LISTED_BY.get(collection, ())),
     ]
     for collection in COLLECTIONS
-}
+} | {API_KEYS: [IndexModel([(paths.KEY_HASH, ASCENDING)], unique=True)]}
 
 
 async def ensure_indexes(db: Database) -> None:

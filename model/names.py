@@ -10,3 +10,5 @@ STATEMENTS = "statements"
 SANCTIONS = "sanctions"
 
 COLLECTIONS = (ARTICLES, PERSONS, ORGANIZATIONS, EVENTS, STATEMENTS, SANCTIONS)
+# Not part of the record: who may write it.
+API_KEYS = "apiKeys"

@@ -35,3 +35,5 @@ COUNTRY: Final = "country"
 KIND: Final = "kind"
 KINDS: Final = "kinds"
 STATUS: Final = "status"
+# API keys are found by the hash of their secret.
+KEY_HASH: Final = "hash"

@@ -12,6 +12,8 @@ from starlette.websockets import WebSocket
 
 from model.store import Database
 from schema.common.projection import Reads
+from schema.keys.store import identify
+from schema.keys.types import Caller
 from schema.loaders import Loaders
 
 
@@ -21,13 +23,22 @@ class Context:
     response: Response | WebSocket | None
     db: Database
     request_id: str
+    authorization: str | None = None  # the request's Authorization header
+    reads_require_key: bool = False
     reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)
+    _caller: Caller | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.reads = Reads()
         # Fresh per request: a loader's cache must never outlive the request it serves.
         self.loaders = Loaders(self.db, self.reads)
+
+    async def caller(self) -> Caller:
+        """Who sent the request, looked up once; ``UnknownKey`` for a key not in force."""
+        if self._caller is None:
+            self._caller = await identify(self.db, self.authorization)
+        return self._caller
 
 
 Info: TypeAlias = strawberry.Info[Context, None]

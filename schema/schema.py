@@ -17,6 +17,9 @@ from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.queries import EventQueries
+from schema.keys.authentication import Authenticate
+from schema.keys.mutations import KeyMutations
+from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
 from schema.node.queries import NodeQueries
 from schema.organizations.queries import OrganizationQueries
@@ -39,7 +42,13 @@ class Query(
     StatementQueries,
     SanctionQueries,
     SearchQueries,
+    KeyQueries,
 ):
+    pass
+
+
+@strawberry.type(description="Writes: API keys.")
+class Mutation(KeyMutations):
     pass
 
 
@@ -65,7 +74,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The served schema; without ``limits`` (the SDL export, schema walks in tests) no
     request limits apply, which changes nothing the SDL shows."""
     if limits is None:
-        return DossierSchema(query=Query, extensions=[ErrorCodes])
+        return DossierSchema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
     # Their errors say QUERY_TOO_COMPLEX; every other validation error is invalid GraphQL.
     rules = coded_rules(
         limit_rules(max_depth=limits.max_depth, max_aliases=limits.max_aliases), QUERY_TOO_COMPLEX
@@ -78,7 +87,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         AccessLogFields,  # before ErrorCodes: it logs the codes ErrorCodes gives
         ErrorCodes,
         RequireReadyDatabase,
+        Authenticate,
         ProjectSelectedFields,
         cost_extension(max_cost=limits.max_cost),
     ]
-    return DossierSchema(query=Query, extensions=extensions)
+    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions)

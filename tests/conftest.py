@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,18 @@ async def client(
         await admin.drop_database(database_name)
     finally:
         await admin.close()
+
+
+@asynccontextmanager
+async def serving(
+    settings: Settings, listeners: Sequence[CommandListener] = ()
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An app of its own on ``settings``, started and stopped around the block."""
+    app = create_app(settings, command_listeners=listeners)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            yield http
 
 
 @pytest.fixture

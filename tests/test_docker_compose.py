@@ -349,6 +349,17 @@ def test_api_serves_graphiql_and_introspection_unless_switched_off(
     assert switched_off.introspection is False
 
 
+def test_the_admin_key_secret_comes_only_from_the_operator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _settings_of(_api_environment(), monkeypatch).admin_api_key is None
+    secret = "s" * 40
+    given = _settings_of(_api_environment({"ADMIN_API_KEY": secret}), monkeypatch)
+    assert given.admin_api_key is not None
+    assert given.admin_api_key.get_secret_value() == secret
+    assert _settings_of(_api_environment(), monkeypatch).reads_require_key is False
+
+
 def test_api_listens_on_all_interfaces() -> None:
     host = _api_environment().get("HOST") or _dockerfile_env().get("HOST")
     assert host == "0.0.0.0", "inside a container the API must bind 0.0.0.0"

@@ -11,6 +11,8 @@ INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 TIMEOUT = "TIMEOUT"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
 
 
 class CodedError(GraphQLError):
@@ -24,3 +26,21 @@ class UserInputError(CodedError):
     """The request is well-formed GraphQL but an argument value is unusable."""
 
     code = BAD_USER_INPUT
+
+
+class Unauthenticated(CodedError):
+    """No key, or a key the server does not know (or has revoked), where one is needed."""
+
+    code = UNAUTHENTICATED
+
+
+class Forbidden(CodedError):
+    """A known key whose role is too low for what it asks."""
+
+    code = FORBIDDEN
+
+
+class ServiceUnavailable(CodedError):
+    """The database does not answer; the request may be tried again."""
+
+    code = SERVICE_UNAVAILABLE

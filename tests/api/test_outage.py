@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,13 +19,11 @@ from typing import Any
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
-from pymongo.monitoring import CommandListener
 
-from api.app import create_app
 from api.embedded import EmbeddedMongo, free_port
 from api.settings import Settings
 from model.store import Document
-from tests.conftest import CommandRecorder, data, error_codes, graphql
+from tests.conftest import CommandRecorder, data, error_codes, graphql, serving
 
 # When a server is killed mid-request, pymongo can drop a socket without closing it; the
 # ResourceWarning that follows is the driver's housekeeping, not this code's.
@@ -48,17 +46,6 @@ def _collect_leaked_sockets() -> Iterator[None]:
     """Collect them here, under this module's filter, not in whichever test runs next."""
     yield
     gc.collect()
-
-
-@asynccontextmanager
-async def serving(
-    settings: Settings, listeners: Sequence[CommandListener] = ()
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, command_listeners=listeners)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            yield http
 
 
 @asynccontextmanager

@@ -19,7 +19,34 @@ from graphql import (
 from schema.export import sdl
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = Path(__file__).resolve().parents[1] / "contract" / "schema-core.graphql"
+NODE_TYPES = ("Article", "Person", "Organization", "Event", "Statement", "Sanction")
+FACT_MUTATIONS = (
+    "addArticle",
+    *(f"{verb}{node}" for verb in ("create", "update") for node in NODE_TYPES[1:]),
+    "deleteNode",
+    "mergeEntities",
+)
+CONTRACTS = Path(__file__).resolve().parents[1] / "contract"
+CONTRACT = CONTRACTS / "schema-core.graphql"
+# The write contract extends the core one. What of it is not served yet (the write path is
+# built in steps) is listed here, by type or "Type.field"; a listed name that is served
+# fails the test, so the list only shrinks.
+WRITE_PENDING = frozenset(
+    {
+        *("Query.changes", "Query.screen", "Subscription"),
+        *("EvidenceInput", "FuzzyDateInput", "PositionInput", "ParticipantInput"),
+        *("AddArticleInput", "CreatePersonInput", "UpdatePersonInput"),
+        *("CreateOrganizationInput", "UpdateOrganizationInput", "CreateEventInput"),
+        *("UpdateEventInput", "CreateStatementInput", "UpdateStatementInput"),
+        *("CreateSanctionInput", "UpdateSanctionInput", "DeleteInput", "MergeInput"),
+        *("Mention", "QuotedPassage", "Screening", "AddArticlePayload", "PersonPayload"),
+        *("OrganizationPayload", "EventPayload", "StatementPayload", "SanctionPayload"),
+        *("DeletePayload", "MergePayload", "RevisionOperation", "Revision", "RevisionEdge"),
+        "RevisionConnection",
+        *(f"{node}.{field}" for node in NODE_TYPES for field in ("revision", "revisions")),
+        *(f"Mutation.{name}" for name in FACT_MUTATIONS),
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +54,14 @@ def served() -> GraphQLSchema:
     return build_schema(sdl())
 
 
-@pytest.fixture(scope="module")
-def contract() -> GraphQLSchema:
-    return build_schema(CONTRACT.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=["core", "write"])
+def contract(request: pytest.FixtureRequest) -> tuple[GraphQLSchema, frozenset[str]]:
+    """Each contract with the names of it not served yet."""
+    core = CONTRACT.read_text(encoding="utf-8")
+    if request.param == "core":
+        return build_schema(core), frozenset()
+    write = (CONTRACTS / "schema-write.graphql").read_text(encoding="utf-8")
+    return build_schema(core + "\n" + write), WRITE_PENDING
 
 
 def _user_types(schema: GraphQLSchema) -> dict[str, GraphQLNamedType]:
@@ -37,22 +69,32 @@ def _user_types(schema: GraphQLSchema) -> dict[str, GraphQLNamedType]:
 
 
 def test_every_contract_type_is_served_with_the_same_kind(
-    served: GraphQLSchema, contract: GraphQLSchema
+    served: GraphQLSchema, contract: tuple[GraphQLSchema, frozenset[str]]
 ) -> None:
-    for name, expected in _user_types(contract).items():
+    schema, pending = contract
+    for name, expected in _user_types(schema).items():
         actual = served.get_type(name)
+        if name in pending:
+            assert actual is None, f"{name} is served: take it off the pending list"
+            continue
         assert actual is not None, f"type {name} is missing"
         assert type(actual) is type(expected), f"{name} changed kind"
 
 
 def test_every_contract_field_and_argument_keeps_its_type(
-    served: GraphQLSchema, contract: GraphQLSchema
+    served: GraphQLSchema, contract: tuple[GraphQLSchema, frozenset[str]]
 ) -> None:
-    for name, expected in _user_types(contract).items():
+    schema, pending = contract
+    for name, expected in _user_types(schema).items():
         actual = served.get_type(name)
+        if name in pending:
+            continue
         if isinstance(expected, GraphQLObjectType | GraphQLInterfaceType):
             assert isinstance(actual, GraphQLObjectType | GraphQLInterfaceType)
             for field_name, field in expected.fields.items():
+                if f"{name}.{field_name}" in pending:
+                    assert field_name not in actual.fields, f"{name}.{field_name} is served"
+                    continue
                 assert field_name in actual.fields, f"{name}.{field_name} is missing"
                 served_field = actual.fields[field_name]
                 assert str(served_field.type) == str(field.type), f"{name}.{field_name}"

@@ -1,0 +1,185 @@
+"""Who may write: API keys, roles, the bootstrap admin key and keys for reads."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from api.settings import Settings
+from model.names import API_KEYS
+from model.store import Database
+from tests.conftest import error_codes, serving
+
+ADMIN_SECRET = "admin-" + secrets.token_hex(20)
+VIEWER = "{ viewer { name role } }"
+CREATE = """mutation($name: String!, $role: Role!) {
+  createApiKey(input: {name: $name, role: $role}) {
+    apiKey { name role createdAt revoked }
+    secret
+    userErrors { field message code }
+  }
+}"""
+REVOKE = """mutation($name: String!) {
+  revokeApiKey(input: {name: $name}) { apiKey { name revoked } userErrors { field code } }
+}"""
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"admin_api_key": SecretStr(ADMIN_SECRET)})
+
+
+async def call(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    secret: str | None = None,
+    authorization: str | None = None,
+) -> dict[str, Any]:
+    headers = (
+        {"Authorization": authorization or f"Bearer {secret}"} if secret or authorization else {}
+    )
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def make_key(client: httpx.AsyncClient, name: str, role: str) -> str:
+    body = await call(client, CREATE, {"name": name, "role": role}, secret=ADMIN_SECRET)
+    made = body["data"]["createApiKey"]
+    assert made["userErrors"] == [], made
+    secret: str = made["secret"]
+    return secret
+
+
+async def test_the_viewer_is_who_the_key_says(client: httpx.AsyncClient) -> None:
+    anonymous = await call(client, VIEWER)
+    assert anonymous["data"]["viewer"] == {"name": None, "role": "READER"}
+    admin = await call(client, VIEWER, secret=ADMIN_SECRET)
+    assert admin["data"]["viewer"] == {"name": "admin", "role": "ADMIN"}
+
+
+async def test_a_made_key_is_shown_once_and_stored_as_a_hash(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    secret = await make_key(client, "desk-editor", "EDITOR")
+    assert len(secret) >= 43  # 32 random bytes, URL-safe base64
+    viewer = await call(client, VIEWER, secret=secret)
+    assert viewer["data"]["viewer"] == {"name": "desk-editor", "role": "EDITOR"}
+    stored = await db[API_KEYS].find_one({"_id": "desk-editor"})
+    assert stored is not None
+    assert stored["role"] == "EDITOR"
+    assert not stored["revoked"]
+    assert secret not in str(stored)
+    assert secret[8:] not in str(stored)
+    listed = await call(client, "{ apiKeys { name role revoked } }", secret=ADMIN_SECRET)
+    assert {"name": "desk-editor", "role": "EDITOR", "revoked": False} in listed["data"]["apiKeys"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ({}, "UNAUTHENTICATED"),
+        ({"authorization": "Bearer not-a-key-of-this-server-0123456789abcdef"}, "UNAUTHENTICATED"),
+        ({"authorization": f"Basic {ADMIN_SECRET}"}, "UNAUTHENTICATED"),
+        ({"authorization": "Bearer "}, "UNAUTHENTICATED"),
+    ],
+)
+async def test_admin_mutations_refuse_callers_without_a_key_in_force(
+    client: httpx.AsyncClient, db: Database, headers: dict[str, str], code: str
+) -> None:
+    body = await call(client, CREATE, {"name": "x", "role": "ADMIN"}, **headers)
+    assert error_codes(body) == [code]
+    assert not body.get("data")
+    assert await db[API_KEYS].count_documents({}) == 1  # the admin key alone
+
+
+async def test_a_key_whose_role_is_too_low_is_forbidden(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    for role in ("READER", "EDITOR"):
+        secret = await make_key(client, f"low-{role.lower()}", role)
+        body = await call(client, CREATE, {"name": "sneaky", "role": "ADMIN"}, secret=secret)
+        assert error_codes(body) == ["FORBIDDEN"]
+        assert body["data"] is None
+        listed = await call(client, "{ apiKeys { name } }", secret=secret)
+        assert error_codes(listed) == ["FORBIDDEN"]
+    assert await db[API_KEYS].count_documents({"_id": "sneaky"}) == 0
+
+
+async def test_an_unknown_key_is_refused_even_for_public_reads(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await call(client, "{ articles { totalCount } }", secret="dossier_" + "x" * 43)
+    assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body.get("data") is None
+
+
+async def test_a_revoked_key_stops_working_at_once(client: httpx.AsyncClient) -> None:
+    secret = await make_key(client, "leaving", "EDITOR")
+    revoked = await call(client, REVOKE, {"name": "leaving"}, secret=ADMIN_SECRET)
+    assert revoked["data"]["revokeApiKey"] == {
+        "apiKey": {"name": "leaving", "revoked": True},
+        "userErrors": [],
+    }
+    assert error_codes(await call(client, VIEWER, secret=secret)) == ["UNAUTHENTICATED"]
+
+
+async def test_key_inputs_are_checked(client: httpx.AsyncClient, db: Database) -> None:
+    await make_key(client, "taken", "READER")
+    cases = [("taken", "DUPLICATE"), ("", "INVALID"), ("-dash", "INVALID"), ("a" * 65, "INVALID")]
+    for name, code in cases:
+        body = await call(client, CREATE, {"name": name, "role": "READER"}, secret=ADMIN_SECRET)
+        made = body["data"]["createApiKey"]
+        assert made["apiKey"] is None
+        assert made["secret"] is None
+        assert made["userErrors"] == [
+            {"field": ["input", "name"], "message": made["userErrors"][0]["message"], "code": code}
+        ]
+    missing = await call(client, REVOKE, {"name": "nobody"}, secret=ADMIN_SECRET)
+    assert missing["data"]["revokeApiKey"]["userErrors"] == [
+        {"field": ["input", "name"], "code": "NOT_FOUND"}
+    ]
+    assert await db[API_KEYS].count_documents({}) == 2
+
+
+async def test_a_new_admin_api_key_replaces_the_old_and_a_restart_keeps_a_revocation(
+    settings: Settings,
+) -> None:
+    renewed = "renewed-" + secrets.token_hex(20)
+    async with serving(settings) as first:
+        assert (await call(first, VIEWER, secret=ADMIN_SECRET))["data"]["viewer"]["name"] == "admin"
+    async with serving(settings.model_copy(update={"admin_api_key": SecretStr(renewed)})) as second:
+        assert error_codes(await call(second, VIEWER, secret=ADMIN_SECRET)) == ["UNAUTHENTICATED"]
+        assert (await call(second, VIEWER, secret=renewed))["data"]["viewer"]["role"] == "ADMIN"
+        await call(second, REVOKE, {"name": "admin"}, secret=renewed)
+    async with serving(settings.model_copy(update={"admin_api_key": SecretStr(renewed)})) as third:
+        assert error_codes(await call(third, VIEWER, secret=renewed)) == ["UNAUTHENTICATED"]
+
+
+async def test_reads_can_require_a_key(settings: Settings) -> None:
+    async with serving(settings.model_copy(update={"reads_require_key": True})) as client:
+        anonymous = await call(client, "{ articles { totalCount } }")
+        assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+        reader = await make_key(client, "subscriber", "READER")
+        body = await call(client, "{ articles { totalCount } }", secret=reader)
+        assert "errors" not in body
+        assert body["data"]["articles"]["totalCount"] >= 1
+
+
+@pytest.mark.parametrize("value", ["", None])
+def test_an_unset_admin_api_key_makes_no_key(value: str | None) -> None:
+    assert Settings.model_validate({"admin_api_key": value}).admin_api_key is None
+
+
+def test_a_short_admin_api_key_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        Settings.model_validate({"admin_api_key": "short"})
