@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -40,10 +39,11 @@ from graphql import (
     is_required_argument,
     is_required_input_field,
 )
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from schema.export import sdl
+from tests.fuzz import FUZZ
 
 SCHEMA = build_schema(sdl())
 assert SCHEMA.query_type is not None
@@ -68,23 +68,6 @@ DEFAULT_SEARCH_SIZE = 10
 # Variables this small (as ASCII-escaped JSON) are never refused as too large.
 SMALL_VARIABLES = 10_000
 KNOWN_GOOD = "{ persons(first: 1) { totalCount nodes { slug } } }"
-
-# 30 examples per test, the same ones every run; DOSSIER_FUZZ_EXAMPLES=500 (say) makes a
-# longer hunt with fresh random examples each run.
-EXAMPLES = int(os.environ.get("DOSSIER_FUZZ_EXAMPLES", "30"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize="DOSSIER_FUZZ_EXAMPLES" not in os.environ,
-    database=None,
-    phases=[Phase.explicit, Phase.generate, Phase.shrink],  # no "explain": it traces
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.filter_too_much,
-    ],
-)
 
 
 def b64(text: str) -> str:

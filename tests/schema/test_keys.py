@@ -7,12 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr, ValidationError
 
 from api.settings import Settings
 from model.names import API_KEYS
 from model.store import Database
 from tests.conftest import error_codes, serving
+from tests.fuzz import FUZZ
 
 ADMIN_SECRET = "admin-" + secrets.token_hex(20)
 VIEWER = "{ viewer { name role } }"
@@ -183,3 +186,29 @@ def test_an_unset_admin_api_key_makes_no_key(value: str | None) -> None:
 def test_a_short_admin_api_key_is_refused_at_start() -> None:
     with pytest.raises(ValidationError, match="at least 32 characters"):
         Settings.model_validate({"admin_api_key": "short"})
+
+
+@FUZZ
+@given(
+    name=st.one_of(st.text(max_size=80), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,70}")),
+    role=st.sampled_from(["READER", "EDITOR", "ADMIN"]),
+)
+async def test_random_key_inputs_are_answered_cleanly(
+    client: httpx.AsyncClient, db: Database, name: str, role: str
+) -> None:
+    """Whatever the name, an answer with a payload: the key made, or user errors and
+    nothing written; a key that exists stays as it was."""
+    before = await db[API_KEYS].find({}).sort("_id").to_list()
+    body = await call(client, CREATE, {"name": name, "role": role}, secret=ADMIN_SECRET)
+    assert "errors" not in body, body
+    made = body["data"]["createApiKey"]
+    after = await db[API_KEYS].find({}).sort("_id").to_list()
+    if made["userErrors"]:
+        assert made["apiKey"] is None
+        assert {error["code"] for error in made["userErrors"]} <= {"INVALID", "DUPLICATE"}
+        assert after == before
+    else:
+        assert made["apiKey"]["name"] == name
+        assert [doc for doc in after if doc["_id"] != name] == before
+    revoked = await call(client, REVOKE, {"name": name + "!"}, secret=ADMIN_SECRET)
+    assert revoked["data"]["revokeApiKey"]["userErrors"][0]["code"] == "NOT_FOUND"
