@@ -21,7 +21,7 @@ from api.database import open_database
 from api.settings import Settings
 from model.indexes import ensure_indexes
 from model.store import Database
-from schema.keys.store import ensure_admin_key
+from schema.keys.store import ensure_admin_key, warn_of_admin_key
 from seed.loader import load_directory
 
 logger = logging.getLogger("dossier")
@@ -31,6 +31,8 @@ async def prepare(db: Database, settings: Settings) -> None:
     await ensure_indexes(db)
     if settings.admin_api_key is not None:
         await ensure_admin_key(db, settings.admin_api_key.get_secret_value())
+    else:
+        await warn_of_admin_key(db)
     if settings.seed_on_start:
         await load_directory(db)
 

@@ -26,8 +26,9 @@ class Settings(BaseSettings):
     graphiql: bool = True
     cors_origins: list[str] = []  # e.g. CORS_ORIGINS='["https://newsroom.example"]'
     introspection: bool = True
-    # The secret of the API key named "admin", made or replaced at start; unset or empty:
-    # no such key. At least 32 characters, like the secrets the server makes.
+    # The secret of the API key named "admin", made or replaced at start. Unset or empty,
+    # none is made (one made before stays until an admin revokes it). At least 32
+    # characters, like the secrets the server makes.
     admin_api_key: SecretStr | None = None
     reads_require_key: bool = False  # every query needs a READER key (unpublished work)
     server_selection_timeout_ms: int = 2000  # how long a request waits for a lost database
@@ -47,8 +48,9 @@ class Settings(BaseSettings):
     @field_validator("admin_api_key")
     @classmethod
     def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
-        if secret is None or not secret.get_secret_value():
+        value = secret.get_secret_value().strip() if secret is not None else ""
+        if not value:
             return None  # docker-compose passes an unset variable as ""
-        if len(secret.get_secret_value()) < MIN_SECRET_CHARS:
+        if len(value) < MIN_SECRET_CHARS:
             raise ValueError(f"ADMIN_API_KEY must be at least {MIN_SECRET_CHARS} characters")
-        return secret
+        return SecretStr(value)  # as clients send it: `bearer` strips the header's value

@@ -23,7 +23,7 @@ class Context:
     response: Response | WebSocket | None
     db: Database
     request_id: str
-    authorization: str | None = None  # the request's Authorization header
+    authorization: str | None = field(default=None, repr=False)  # holds the secret
     reads_require_key: bool = False
     reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.errors import OperationFailure
 from pymongo.monitoring import (
     CommandFailedEvent,
     CommandListener,
@@ -126,10 +127,15 @@ async def db(mongo_uri: str, database_name: str) -> AsyncIterator[Database]:
 
 
 async def graphql(
-    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """POST a query; the HTTP status must be 200 and the body a GraphQL response."""
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "data" in body or "errors" in body
@@ -148,3 +154,34 @@ async def data(
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+# Failures armed on the server for the app's finds, with the code each must give.
+DATABASE_FAILURES = [
+    ({"errorCode": 91}, "SERVICE_UNAVAILABLE"),  # ShutdownInProgress
+    ({"errorCode": 50}, "TIMEOUT"),  # MaxTimeMSExpired: the server's own time limit
+    ({"errorCode": 2}, "INTERNAL_SERVER_ERROR"),  # BadValue: no client mistake
+]
+DATABASE_FAILURE_IDS = ["shutting down", "server time limit", "command refused"]
+
+
+@pytest.fixture
+async def fail_point(mongo_uri: str) -> AsyncIterator[Callable[..., Awaitable[None]]]:
+    """Arms SecantusDB's (or mongod's) ``failCommand`` for the app's ``find`` commands:
+    its driver names itself "dossier", the test's own client does not. Off at the end."""
+    admin: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
+
+    async def arm(**data: Any) -> None:
+        command = {"configureFailPoint": "failCommand", "mode": "alwaysOn"}
+        try:
+            await admin.admin.command(
+                {**command, "data": {"appName": "dossier", "failCommands": ["find"], **data}}
+            )
+        except OperationFailure as error:  # a MongoDB started without test commands
+            pytest.skip(f"the database has no failCommand: {error}")
+
+    try:
+        yield arm
+    finally:
+        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
+        await admin.close()

@@ -38,9 +38,3 @@ class Forbidden(CodedError):
     """A known key whose role is too low for what it asks."""
 
     code = FORBIDDEN
-
-
-class ServiceUnavailable(CodedError):
-    """The database does not answer; the request may be tried again."""
-
-    code = SERVICE_UNAVAILABLE

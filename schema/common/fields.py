@@ -124,12 +124,12 @@ def by_slug(node: type[Stored], *, description: str) -> Any:
     return _field(resolve, [slug], node | None, description)
 
 
-def reference(node: type[Stored], *, slug: str, description: str) -> Any:
-    """An object another one names by slug in its private attribute ``slug``; null when
-    it names none."""
+def reference(node: type[Stored], *, held_in: str, description: str) -> Any:
+    """An object another one names by slug, held in its private attribute ``held_in``;
+    null when it names none."""
 
     async def resolve(root: Any, info: strawberry.Info) -> Any:
-        return await load_one(info, node, getattr(root, slug))
+        return await load_one(info, node, getattr(root, held_in))
 
     return _field(resolve, [], node | None, description)
 
@@ -212,7 +212,7 @@ def listing(
     *,
     description: str,
     order: Orders | Order,
-    filter: type[Filter] | None = None,
+    filter_input: type[Filter] | None = None,
 ) -> Any:
     """A top-level connection: ``filter`` and ``orderBy`` when the list has them, then the
     pagination arguments."""
@@ -233,9 +233,9 @@ def listing(
         return await connection.find(info, collection, base, window, node.from_doc)
 
     arguments = []
-    if filter is not None:
+    if filter_input is not None:
         conditions = strawberry.argument(description="Conditions to match.")
-        arguments.append(_argument("filter", Annotated[filter | None, conditions]))
+        arguments.append(_argument("filter", Annotated[filter_input | None, conditions]))
     if isinstance(order, Orders):
         arguments.append(_argument("order_by", order.argument))
     return _field(resolve, arguments + PAGINATION, connection, description)

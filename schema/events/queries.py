@@ -17,5 +17,5 @@ class EventQueries:
         EVENTS,
         description="Events, oldest first unless ordered otherwise.",
         order=EVENT_ORDERS,
-        filter=EventFilter,
+        filter_input=EventFilter,
     )

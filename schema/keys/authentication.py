@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError
 from pymongo.errors import PyMongoError
 from strawberry.extensions import SchemaExtension
 
-from schema.common.errors import CodedError, ServiceUnavailable, Unauthenticated
+from schema.common.errors import Unauthenticated
 from schema.context import Context
 from schema.keys.permissions import NEEDS_KEY
 from schema.keys.store import UnknownKey
@@ -30,13 +31,13 @@ class Authenticate(SchemaExtension):
         yield
 
 
-async def _refusal(context: Context) -> CodedError | None:
+async def _refusal(context: Context) -> GraphQLError | None:
     try:
         caller = await context.caller()
     except UnknownKey:
         return Unauthenticated("The API key is not valid (unknown or revoked).")
-    except PyMongoError:
-        return ServiceUnavailable("The database is not available; try again shortly.")
+    except PyMongoError as error:  # classified (and logged) as every database error is
+        return GraphQLError("The API key could not be checked.", original_error=error)
     if caller.name is None and context.reads_require_key:
         return Unauthenticated(NEEDS_KEY)
     return None

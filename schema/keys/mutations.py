@@ -11,7 +11,7 @@ from schema.keys.permissions import IsAdmin
 from schema.keys.store import NAME, create_key, revoke_key
 from schema.keys.types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
 
-WHAT = strawberry.argument(description="The key.")
+KEY_INPUT = strawberry.argument(description="The key.")
 
 
 @strawberry.type
@@ -21,7 +21,7 @@ class KeyMutations:
         permission_classes=[IsAdmin],
     )
     async def create_api_key(
-        self, info: Info, input: Annotated[CreateApiKeyInput, WHAT]
+        self, info: Info, input: Annotated[CreateApiKeyInput, KEY_INPUT]
     ) -> CreateApiKeyPayload:
         if not NAME.fullmatch(input.name):
             error = UserError.at(
@@ -45,7 +45,7 @@ class KeyMutations:
         permission_classes=[IsAdmin],
     )
     async def revoke_api_key(
-        self, info: Info, input: Annotated[RevokeApiKeyInput, WHAT]
+        self, info: Info, input: Annotated[RevokeApiKeyInput, KEY_INPUT]
     ) -> RevokeApiKeyPayload:
         doc = await revoke_key(info.context.db, input.name)
         if doc is None:

@@ -89,6 +89,13 @@ async def all_keys(db: Database) -> list[ApiKeyDoc]:
     return cast("list[ApiKeyDoc]", found)
 
 
+async def warn_of_admin_key(db: Database) -> None:
+    """ADMIN_API_KEY is unset: an ``admin`` key made before still works, which an operator
+    who unset it after a leak should hear."""
+    if await db[API_KEYS].count_documents({paths.ID: ADMIN, "revoked": False}, limit=1):
+        logger.warning("ADMIN_API_KEY is unset but the key %r is in force: revoke it", ADMIN)
+
+
 async def ensure_admin_key(db: Database, secret: str) -> None:
     """The key ``admin`` holds ``secret`` (ADMIN_API_KEY). A new value replaces the key;
     the same value again leaves it as it is, revoked too: a restart never undoes a revocation."""
@@ -99,5 +106,9 @@ async def ensure_admin_key(db: Database, secret: str) -> None:
             logger.warning("ADMIN_API_KEY names the revoked key %r: set a new value", ADMIN)
         return
     doc = ApiKeyDoc(_id=ADMIN, role=Role.ADMIN.name, hash=wanted, createdAt=_now(), revoked=False)
-    await db[API_KEYS].replace_one({paths.ID: ADMIN}, dict(doc), upsert=True)
+    try:
+        await db[API_KEYS].replace_one({paths.ID: ADMIN}, dict(doc), upsert=True)
+    except DuplicateKeyError:
+        logger.error("ADMIN_API_KEY is the secret of another key: choose another value")
+        return
     logger.info("API key %r %s from ADMIN_API_KEY", ADMIN, "replaced" if existing else "made")

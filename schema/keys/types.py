@@ -63,7 +63,7 @@ class ApiKey:
         )
 
 
-ERRORS = bound(5)
+USER_ERRORS = bound(5)
 
 
 @strawberry.type(description="The key made, and its secret.")
@@ -71,7 +71,7 @@ class CreateApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="The key; null when refused.")
     secret: str | None = strawberry.field(description="Shown once; only a hash is stored.")
     user_errors: list[UserError] = strawberry.field(
-        description="Why the input was refused; empty on success.", metadata=ERRORS
+        description="Why the input was refused; empty on success.", metadata=USER_ERRORS
     )
 
 
@@ -79,5 +79,5 @@ class CreateApiKeyPayload:
 class RevokeApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="The key; null when refused.")
     user_errors: list[UserError] = strawberry.field(
-        description="Why the input was refused; empty on success.", metadata=ERRORS
+        description="Why the input was refused; empty on success.", metadata=USER_ERRORS
     )

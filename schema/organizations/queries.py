@@ -20,5 +20,5 @@ class OrganizationQueries:
         ORGANIZATIONS,
         description="Organizations, by name.",
         order=name_order(ORGANIZATIONS),
-        filter=OrganizationFilter,
+        filter_input=OrganizationFilter,
     )

@@ -17,5 +17,5 @@ class PersonQueries:
         PERSONS,
         description="Persons, by name unless ordered otherwise.",
         order=PERSON_ORDERS,
-        filter=PersonFilter,
+        filter_input=PersonFilter,
     )

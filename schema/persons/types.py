@@ -25,7 +25,7 @@ class Position:
 
     organization = reference(
         Organization,
-        slug="organization_slug",
+        held_in="organization_slug",
         description="The organization the post belongs to, when the source says.",
     )
 

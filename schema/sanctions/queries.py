@@ -17,5 +17,5 @@ class SanctionQueries:
         SANCTIONS,
         description="Sanctions, oldest first unless ordered otherwise.",
         order=SANCTION_ORDERS,
-        filter=SanctionFilter,
+        filter_input=SanctionFilter,
     )

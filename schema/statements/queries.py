@@ -16,5 +16,5 @@ class StatementQueries:
         STATEMENTS,
         description="Statements, oldest first unless ordered otherwise.",
         order=STATEMENT_ORDERS,
-        filter=StatementFilter,
+        filter_input=StatementFilter,
     )

@@ -88,7 +88,7 @@ class Statement(Node):
 
     reported_by = reference(
         Organization,
-        slug="reported_by_slug",
+        held_in="reported_by_slug",
         description="The outlet the source credits: Interfax.",
     )
 

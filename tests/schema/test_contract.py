@@ -60,8 +60,18 @@ def contract(request: pytest.FixtureRequest) -> tuple[GraphQLSchema, frozenset[s
     core = CONTRACT.read_text(encoding="utf-8")
     if request.param == "core":
         return build_schema(core), frozenset()
-    write = (CONTRACTS / "schema-write.graphql").read_text(encoding="utf-8")
-    return build_schema(core + "\n" + write), WRITE_PENDING
+    write = build_schema(core + "\n" + (CONTRACTS / "schema-write.graphql").read_text("utf-8"))
+    named = {
+        *_user_types(write),
+        *(
+            f"{name}.{field}"
+            for name, named_type in _user_types(write).items()
+            if isinstance(named_type, GraphQLObjectType)
+            for field in named_type.fields
+        ),
+    }
+    assert named >= WRITE_PENDING, sorted(WRITE_PENDING - named)  # no typo hides a name
+    return write, WRITE_PENDING
 
 
 def _user_types(schema: GraphQLSchema) -> dict[str, GraphQLNamedType]:

@@ -12,8 +12,7 @@ import httpx
 import pytest
 from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
 from graphql import GraphQLError
-from pymongo import ASCENDING, AsyncMongoClient
-from pymongo.errors import OperationFailure
+from pymongo import ASCENDING
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -21,7 +20,7 @@ from api.settings import Settings
 from model.names import COLLECTIONS
 from model.store import Database
 from schema import caching
-from tests.conftest import data, graphql
+from tests.conftest import DATABASE_FAILURE_IDS, DATABASE_FAILURES, data, graphql
 
 LEAKS = ("Traceback", "pymongo", 'File "', "bson", "OperationFailure")
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -853,36 +852,10 @@ async def test_codes_do_not_depend_on_the_words_of_messages(
 KISLYAK = '{ person(slug: "sergei-kislyak") { name } }'
 
 
-@pytest.fixture
-async def fail_point(mongo_uri: str) -> AsyncIterator[Callable[..., Awaitable[None]]]:
-    """Arms SecantusDB's (or mongod's) ``failCommand`` for the app's ``find`` commands:
-    its driver names itself "dossier", the test's own client does not. Off at the end."""
-    admin: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri)
-
-    async def arm(**data: Any) -> None:
-        command = {"configureFailPoint": "failCommand", "mode": "alwaysOn"}
-        try:
-            await admin.admin.command(
-                {**command, "data": {"appName": "dossier", "failCommands": ["find"], **data}}
-            )
-        except OperationFailure as error:  # a MongoDB started without test commands
-            pytest.skip(f"the database has no failCommand: {error}")
-
-    try:
-        yield arm
-    finally:
-        await admin.admin.command({"configureFailPoint": "failCommand", "mode": "off"})
-        await admin.close()
-
-
 @pytest.mark.parametrize(
     ("failure", "code"),
-    [
-        ({"errorCode": 91}, "SERVICE_UNAVAILABLE"),  # ShutdownInProgress
-        ({"errorCode": 50}, "TIMEOUT"),  # MaxTimeMSExpired: the server's own time limit
-        ({"errorCode": 2}, "INTERNAL_SERVER_ERROR"),  # BadValue: no client mistake
-    ],
-    ids=["shutting down", "server time limit", "command refused"],
+    DATABASE_FAILURES,
+    ids=DATABASE_FAILURE_IDS,
 )
 async def test_database_failures_have_their_codes(
     client: httpx.AsyncClient,

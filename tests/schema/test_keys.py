@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -14,7 +16,13 @@ from pydantic import SecretStr, ValidationError
 from api.settings import Settings
 from model.names import API_KEYS
 from model.store import Database
-from tests.conftest import error_codes, serving
+from tests.conftest import (
+    DATABASE_FAILURE_IDS,
+    DATABASE_FAILURES,
+    error_codes,
+    graphql,
+    serving,
+)
 from tests.fuzz import FUZZ
 
 ADMIN_SECRET = "admin-" + secrets.token_hex(20)
@@ -44,15 +52,8 @@ async def call(
     secret: str | None = None,
     authorization: str | None = None,
 ) -> dict[str, Any]:
-    headers = (
-        {"Authorization": authorization or f"Bearer {secret}"} if secret or authorization else {}
-    )
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    sent = authorization or (f"Bearer {secret}" if secret else None)
+    return await graphql(client, query, variables, {"Authorization": sent} if sent else None)
 
 
 async def make_key(client: httpx.AsyncClient, name: str, role: str) -> str:
@@ -115,6 +116,8 @@ async def test_a_key_whose_role_is_too_low_is_forbidden(
         assert body["data"] is None
         listed = await call(client, "{ apiKeys { name } }", secret=secret)
         assert error_codes(listed) == ["FORBIDDEN"]
+        revoking = await call(client, REVOKE, {"name": "admin"}, secret=secret)
+        assert error_codes(revoking) == ["FORBIDDEN"]
     assert await db[API_KEYS].count_documents({"_id": "sneaky"}) == 0
 
 
@@ -166,14 +169,26 @@ async def test_a_new_admin_api_key_replaces_the_old_and_a_restart_keeps_a_revoca
         await call(second, REVOKE, {"name": "admin"}, secret=renewed)
     async with serving(settings.model_copy(update={"admin_api_key": SecretStr(renewed)})) as third:
         assert error_codes(await call(third, VIEWER, secret=renewed)) == ["UNAUTHENTICATED"]
+    # The way back from a revoked admin key: a new value.
+    async with serving(settings) as fourth:
+        viewer = await call(fourth, VIEWER, secret=ADMIN_SECRET)
+        assert viewer["data"]["viewer"]["name"] == "admin"
 
 
 async def test_reads_can_require_a_key(settings: Settings) -> None:
+    count = "{ articles { totalCount } }"
     async with serving(settings.model_copy(update={"reads_require_key": True})) as client:
-        anonymous = await call(client, "{ articles { totalCount } }")
-        assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+        assert error_codes(await call(client, count)) == ["UNAUTHENTICATED"]
+        editor = await make_key(client, "desk", "EDITOR")
+        for secret in (editor, ADMIN_SECRET):
+            assert "errors" not in await call(client, count, secret=secret)
+        await call(client, REVOKE, {"name": "desk"}, secret=ADMIN_SECRET)
+        for refused in (f"Bearer {editor}", "Basic abc", "Bearer"):
+            assert error_codes(await call(client, count, authorization=refused)) == [
+                "UNAUTHENTICATED"
+            ]
         reader = await make_key(client, "subscriber", "READER")
-        body = await call(client, "{ articles { totalCount } }", secret=reader)
+        body = await call(client, count, secret=reader)
         assert "errors" not in body
         assert body["data"]["articles"]["totalCount"] >= 1
 
@@ -183,6 +198,13 @@ def test_an_unset_admin_api_key_makes_no_key(value: str | None) -> None:
     assert Settings.model_validate({"admin_api_key": value}).admin_api_key is None
 
 
+def test_an_admin_api_key_is_taken_without_surrounding_blanks() -> None:
+    given = Settings.model_validate({"admin_api_key": f"  {ADMIN_SECRET}\n"}).admin_api_key
+    assert given is not None
+    assert given.get_secret_value() == ADMIN_SECRET
+    assert Settings.model_validate({"admin_api_key": " " * 40}).admin_api_key is None
+
+
 def test_a_short_admin_api_key_is_refused_at_start() -> None:
     with pytest.raises(ValidationError, match="at least 32 characters"):
         Settings.model_validate({"admin_api_key": "short"})
@@ -190,25 +212,45 @@ def test_a_short_admin_api_key_is_refused_at_start() -> None:
 
 @FUZZ
 @given(
-    name=st.one_of(st.text(max_size=80), st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,70}")),
+    name=st.one_of(
+        st.text(max_size=80),
+        st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,70}", fullmatch=True),
+        st.sampled_from(["admin", "a" * 64, "a" * 65, "a.b_c-d", "-a", ".a", "ä"]),
+    ),
     role=st.sampled_from(["READER", "EDITOR", "ADMIN"]),
 )
 async def test_random_key_inputs_are_answered_cleanly(
     client: httpx.AsyncClient, db: Database, name: str, role: str
 ) -> None:
-    """Whatever the name, an answer with a payload: the key made, or user errors and
-    nothing written; a key that exists stays as it was."""
+    """Whatever the name, an answer with a payload: the key made exactly when the name is
+    valid and free, else user errors and nothing written."""
     before = await db[API_KEYS].find({}).sort("_id").to_list()
     body = await call(client, CREATE, {"name": name, "role": role}, secret=ADMIN_SECRET)
     assert "errors" not in body, body
     made = body["data"]["createApiKey"]
     after = await db[API_KEYS].find({}).sort("_id").to_list()
-    if made["userErrors"]:
-        assert made["apiKey"] is None
-        assert {error["code"] for error in made["userErrors"]} <= {"INVALID", "DUPLICATE"}
-        assert after == before
-    else:
+    valid = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name) is not None
+    taken = any(doc["_id"] == name for doc in before)
+    codes = {error["code"] for error in made["userErrors"]}
+    if valid and not taken:
+        assert codes == set(), made
         assert made["apiKey"]["name"] == name
         assert [doc for doc in after if doc["_id"] != name] == before
-    revoked = await call(client, REVOKE, {"name": name + "!"}, secret=ADMIN_SECRET)
-    assert revoked["data"]["revokeApiKey"]["userErrors"][0]["code"] == "NOT_FOUND"
+    else:
+        assert codes == ({"DUPLICATE"} if valid else {"INVALID"}), (name, made)
+        assert made["apiKey"] is None
+        assert after == before
+
+
+@pytest.mark.parametrize(("failure", "code"), DATABASE_FAILURES, ids=DATABASE_FAILURE_IDS)
+async def test_a_database_failure_while_checking_a_key_has_its_code(
+    client: httpx.AsyncClient,
+    fail_point: Callable[..., Awaitable[None]],
+    failure: dict[str, Any],
+    code: str,
+) -> None:
+    await fail_point(**failure)
+    body = await call(client, VIEWER, secret=ADMIN_SECRET)
+    assert error_codes(body) == [code]
+    assert body["data"] is None
+    assert "requestId" in body["errors"][0]["extensions"]
