@@ -43,6 +43,10 @@ class Filter(Protocol):
     async def to_query(self, db: Database, order: Order) -> Document: ...
 
 
+# The request loaders the declared fields use, by name (a test checks each exists).
+NAMED_LOADERS: set[str] = set()
+
+
 def loader_of(info: strawberry.Info, name: str) -> Any:
     return getattr(info.context.loaders, name)
 
@@ -138,6 +142,7 @@ def listed(node: type[Stored], *, by: str, description: str, most: int) -> Any:
     """The objects of ``node``'s collection that name this object (by its slug) in the
     field the request's loader ``<nodes>_by_<by>`` groups by; about ``most`` of them."""
     loader = f"{node.__name__.lower()}s_by_{by}"
+    NAMED_LOADERS.add(loader)
 
     async def resolve(root: Any, info: strawberry.Info) -> Any:
         return await load_listed(info, node, loader, root.slug)
@@ -254,6 +259,7 @@ def nested_connection(collection: str, *, by: str, description: str) -> Any:
     counts = f"{collection.removesuffix('s')}_count_by_{by}"
     order = date_order(collection)
     connection = f"{node}Connection"
+    NAMED_LOADERS.update((pages, counts))
 
     async def resolve(
         root: Any,

@@ -7,6 +7,15 @@ from pathlib import Path
 import httpx
 
 from model.store import Database
+from schema.articles.types import Article
+from schema.common.fields import NAMED_LOADERS, by_slug_loader
+from schema.events.types import Event
+from schema.loaders import Loaders
+from schema.organizations.types import Organization
+from schema.persons.types import Person
+from schema.sanctions.types import Sanction
+from schema.schema import build_schema
+from schema.statements.types import Statement
 from seed.loader import load_article
 from tests.conftest import CommandRecorder, data
 
@@ -81,3 +90,20 @@ async def test_commands_do_not_grow_with_the_page(
     loading_places = 11
     assert len(small_reads) <= loading_places, small_reads
     assert len(large_reads) <= loading_places, large_reads
+
+
+def test_every_loader_a_field_names_exists() -> None:
+    """Fields find their loaders by name (``schema.common.fields``): a renamed loader must
+    fail here, not on the first request that reaches it."""
+    build_schema()  # declares every field
+    names = {name for name in dir(Loaders) if not name.startswith("_")}
+    nodes = (Article, Person, Organization, Event, Statement, Sanction)
+    used = {
+        *NAMED_LOADERS,
+        *(by_slug_loader(node) for node in nodes),
+        *(f"uncited_{by_slug_loader(actor)}" for actor in (Person, Organization)),
+        "statements_by_subject",
+        "sanctions_by_in_response_to",
+    }
+    assert len(NAMED_LOADERS) >= 10
+    assert used <= names, sorted(used - names)
