@@ -128,7 +128,7 @@ class RequestObserver:
             self._record(scope, request_id, status, time.perf_counter() - started)
 
     def _record(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
-        # For /graphql, schema.access_log.AccessLogFields has written the operation and
+        # For /graphql, schema.access_log.record_operation has written the operation and
         # its errors' codes; a request refused before any operation ran has neither.
         state = scope.get("state", {})
         path = scope.get("path", "")

@@ -41,7 +41,10 @@ from graphql.language.parser import Parser
 from graphql.validation import ASTValidationContext
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+from strawberry.types.execution import PreExecutionError
 
+from schema.access_log import record_operation
 from schema.common.errors import (
     BAD_USER_INPUT,
     GRAPHQL_PARSE_FAILED,
@@ -217,30 +220,35 @@ def classify(
 
 
 class ErrorCodes(SchemaExtension):
-    """Gives every error of the operation its code, once the operation has ended."""
+    """Gives every error of the operation its code once the operation has ended, and
+    leaves the operation's name and codes for the access log (``schema.access_log``).
+
+    One hook: every hook an extension has costs every request a little, whether or not it
+    has anything to do. The step the errors come from is read from what the operation
+    left: no document, parsing failed; a ``PreExecutionError``, which Strawberry answers
+    when it stops before execution, validation refused the document; else execution.
+    """
 
     def on_operation(self) -> Iterator[None]:
-        self.step = Step.EXECUTION  # unless parsing or validation fails
         yield
         context = self.execution_context
         result = context.result
-        if result is None or not result.errors:
-            return
-        request_id: str | None = getattr(context.context, "request_id", None)
-        query = context.query or ""
-        max_tokens = context.parse_options.get("max_tokens")
+        if result is not None and result.errors:
+            step = _failed_step(context)
+            request_id: str | None = getattr(context.context, "request_id", None)
+            query = context.query or ""
+            max_tokens = context.parse_options.get("max_tokens")
 
-        def token_limit(error: GraphQLError) -> bool:
-            return stopped_by_token_limit(query, max_tokens, error)
+            def token_limit(error: GraphQLError) -> bool:
+                return stopped_by_token_limit(query, max_tokens, error)
 
-        result.errors = [classify(e, self.step, request_id, token_limit) for e in result.errors]
+            result.errors = [classify(e, step, request_id, token_limit) for e in result.errors]
+        record_operation(context)
 
-    def on_parse(self) -> Iterator[None]:
-        yield
-        if self.execution_context.graphql_document is None:
-            self.step = Step.PARSING
 
-    def on_validate(self) -> Iterator[None]:
-        yield
-        if self.execution_context.pre_execution_errors:
-            self.step = Step.VALIDATION
+def _failed_step(context: ExecutionContext) -> Step:
+    if context.graphql_document is None:
+        return Step.PARSING
+    if isinstance(context.result, PreExecutionError):
+        return Step.VALIDATION
+    return Step.EXECUTION

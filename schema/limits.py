@@ -17,12 +17,17 @@ nested lists multiply through as they would in the database:
 Introspection is answered from the schema in memory and is priced per field, its lists
 unmultiplied. ``tests/api/test_limits.py`` walks the served schema and fails on any list
 or connection this module cannot price.
+
+The walk runs on every request, so what does not depend on the request is worked out once
+per schema: each field's price and the type it returns. A request's arguments are read
+(coerced by graphql-core) only for the fields whose price depends on them.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeAlias
 
@@ -141,7 +146,25 @@ def _declared(field: GraphQLField) -> Bound | None:
     return declared
 
 
-def _one(arguments: Arguments) -> int:
+_Items: TypeAlias = int | Callable[[Arguments], int]
+
+
+def _items(parent: GraphQLNamedType, field: GraphQLField) -> _Items | None:
+    """``price``, a fixed number kept as a number: the walk need not read the arguments."""
+    if is_introspection_type(parent):
+        return 1
+    declared = _declared(field)
+    returned = get_nullable_type(field.type)
+    if is_list_type(returned):
+        if declared is PAGE:
+            return 1 if is_connection(parent) else None
+        if declared is None or is_connection(get_named_type(returned)):
+            return None
+        return declared
+    if declared is not None:
+        return None
+    if is_connection(returned):
+        return page_size if {"first", "last"} & set(field.args) else None
     return 1
 
 
@@ -149,40 +172,45 @@ def price(parent: GraphQLNamedType, field: GraphQLField) -> Callable[[Arguments]
     """How many items one value of ``field`` (a field of ``parent``) holds, as a function
     of its arguments; ``None`` when the field returns a list or a connection and has no
     price, or has a bound that does not fit what it returns."""
-    if is_introspection_type(parent):
-        return _one
-    declared = _declared(field)
-    returned = get_nullable_type(field.type)
-    if is_list_type(returned):
-        if declared is PAGE:
-            return _one if is_connection(parent) else None
-        if declared is None or is_connection(get_named_type(returned)):
-            return None
-        if isinstance(declared, int):
-            return functools.partial(_fixed, declared)
-        return declared
-    if declared is not None:
-        return None
-    if is_connection(returned):
-        return page_size if {"first", "last"} & set(field.args) else None
-    return _one
+    items = _items(parent, field)
+    if isinstance(items, int):
+        return functools.partial(_fixed, items)
+    return items
 
 
 def _fixed(items: int, arguments: Arguments) -> int:
     return items
 
 
-def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
-    if name == "__typename":
-        return TypeNameMetaFieldDef
-    if name == "__schema":
-        return SchemaMetaFieldDef
-    if name == "__type":
-        return TypeMetaFieldDef
-    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-        field: GraphQLField | None = parent.fields.get(name)
-        return field
-    return None
+_META_FIELDS: Mapping[str, GraphQLField] = {
+    "__typename": TypeNameMetaFieldDef,
+    "__schema": SchemaMetaFieldDef,
+    "__type": TypeMetaFieldDef,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """A field as the cost walk reads it."""
+
+    definition: GraphQLField
+    returns: GraphQLNamedType
+    items: _Items | None  # None: no price (the schema test keeps this from happening)
+
+
+@functools.lru_cache(maxsize=8)
+def _priced_fields(schema: GraphQLSchema) -> Mapping[tuple[str, str], _Priced]:
+    """Every field of ``schema`` by (type name, field name), priced once per schema rather
+    than on every request: what ``price`` says, and the named type it returns."""
+    priced: dict[tuple[str, str], _Priced] = {}
+    for parent in schema.type_map.values():
+        fields = dict(_META_FIELDS)  # any type answers them; validation says where
+        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            fields.update(parent.fields)
+        for name, field in fields.items():
+            returns = get_named_type(field.type)
+            priced[parent.name, name] = _Priced(field, returns, _items(parent, field))
+    return priced
 
 
 class _Cost:
@@ -195,6 +223,7 @@ class _Cost:
         variables: VariableValues,
     ) -> None:
         self.schema = schema
+        self.fields = _priced_fields(schema)
         self.fragments = fragments
         self.variables = variables
 
@@ -226,16 +255,22 @@ class _Cost:
         """What resolving the values of ``node`` costs beyond the field itself."""
         if node.selection_set is None:
             return 0
-        field = _field(parent, node.name.value)
-        if field is None or parent is None:  # not in the schema: validation has refused it
+        field = None if parent is None else self.fields.get((parent.name, node.name.value))
+        if field is None:  # not in the schema: validation has refused it
             return self.of(None, node.selection_set, seen)
-        children = self.of(get_named_type(field.type), node.selection_set, seen)
-        items = price(parent, field)
+        children = self.of(field.returns, node.selection_set, seen)
+        items = field.items
         if items is None:
             # The schema test keeps this from happening; were it to, the largest page.
             return MAX_PAGE_SIZE * children
+        if isinstance(items, int):  # the arguments are not read: no need to coerce them
+            return items * children
         try:
-            arguments = get_argument_values(field, node, self.variables) if field.args else {}
+            arguments = (
+                get_argument_values(field.definition, node, self.variables)
+                if field.definition.args
+                else {}
+            )
         except GraphQLError:
             arguments = {}  # execution will refuse the arguments with the error
         return items(arguments) * children

@@ -10,7 +10,6 @@ from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from schema.access_log import AccessLogFields
 from schema.articles.queries import ArticleQueries
 from schema.caching import parser_extension, validation_extension
 from schema.common.errors import QUERY_TOO_COMPLEX
@@ -84,7 +83,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         parser_extension(max_tokens=limits.max_tokens),
         validation_extension(rules),
-        AccessLogFields,  # before ErrorCodes: it logs the codes ErrorCodes gives
         ErrorCodes,
         RequireReadyDatabase,
         Authenticate,
