@@ -16,6 +16,7 @@ from strawberry.http.types import QueryParams
 from api.graphiql import graphiql_html
 from api.observability import request_id_of
 from schema.context import Context
+from schema.keys.authentication import authenticate
 
 
 class DossierGraphQL(GraphQL[Context, None]):
@@ -61,7 +62,7 @@ class DossierGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         request_id = request_id_of(request.scope) or uuid.uuid4().hex
-        return Context(
+        context = Context(
             request=request,
             response=response,
             db=request.app.state.db,
@@ -69,3 +70,4 @@ class DossierGraphQL(GraphQL[Context, None]):
             authorization=request.headers.get("authorization"),
             reads_require_key=request.app.state.settings.reads_require_key,
         )
+        return await authenticate(context)

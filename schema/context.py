@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 import strawberry
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -25,6 +26,7 @@ class Context:
     request_id: str
     authorization: str | None = field(default=None, repr=False)  # holds the secret
     reads_require_key: bool = False
+    refusal: GraphQLError | None = None  # why the request may not be answered at all
     reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)
     _caller: Caller | None = field(init=False, default=None)

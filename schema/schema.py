@@ -16,7 +16,6 @@ from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.queries import EventQueries
-from schema.keys.authentication import Authenticate
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
@@ -85,7 +84,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         validation_extension(rules),
         ErrorCodes,
         RequireReadyDatabase,
-        Authenticate,
         ProjectSelectedFields,
         cost_extension(max_cost=limits.max_cost),
     ]
