@@ -69,5 +69,6 @@ class DossierGraphQL(GraphQL[Context, None]):
             request_id=request_id,
             authorization=request.headers.get("authorization"),
             reads_require_key=request.app.state.settings.reads_require_key,
+            max_article_chars=request.app.state.settings.max_article_chars,
         )
         return await authenticate(context)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     max_query_cost: int = 10_000
     max_body_bytes: int = 100_000
     max_variables_bytes: int = 20_000
+    # The longest article body addArticle takes; requests with a key may be as much larger
+    # than max_body_bytes as such a body needs, and only mutations may use that room.
+    max_article_chars: int = 200_000
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from api.database import open_database
 from api.settings import Settings
 from model.indexes import ensure_indexes
-from model.kinds import EventKind, OrganizationKind
+from model.kinds import EventKind, OrganizationKind, Precision
 from model.names import COLLECTIONS
 from model.store import Database
-from seed.annotations import Annotations, Precision
+from seed.annotations import Annotations
 from seed.loader import PreparedArticle, load_new_articles, prepare_text
 
 

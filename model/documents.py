@@ -8,10 +8,18 @@ so a reader indexes it directly and a read that forgot it fails loudly.
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from model import paths
-from model.names import ARTICLES, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.names import (
+    ARTICLES,
+    EVENTS,
+    ORGANIZATIONS,
+    PERSONS,
+    REVISIONS,
+    SANCTIONS,
+    STATEMENTS,
+)
 
 
 class DateDoc(TypedDict):
@@ -54,6 +62,7 @@ class PhotoDoc(TypedDict):
 
 class ArticleDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     title: str
     publisher: str
@@ -75,6 +84,7 @@ class PositionDoc(TypedDict):
 
 class PersonDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     name: str
     aliases: list[str]
@@ -88,6 +98,7 @@ class PersonDoc(TypedDict):
 
 class OrganizationDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     name: str
     aliases: list[str]
@@ -107,6 +118,7 @@ class ParticipantDoc(TypedDict):
 
 class EventDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     title: str
     kind: str
@@ -121,6 +133,7 @@ class EventDoc(TypedDict):
 
 class StatementDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     kind: str
     text: str
@@ -136,6 +149,7 @@ class StatementDoc(TypedDict):
 
 class SanctionDoc(TypedDict):
     _id: str
+    revision: NotRequired[int]  # 1 at creation, one more per write (model.revisions)
     slug: str
     title: str
     description: str | None
@@ -150,6 +164,20 @@ class SanctionDoc(TypedDict):
     inResponseTo: str | None
     citations: NotRequired[list[CitationDoc]]
     search: NotRequired[SearchDoc]
+
+
+class RevisionDoc(TypedDict):
+    _id: str  # the commit sequence number, zero-padded
+    type: str  # the object's GraphQL type: "Person"
+    node: str  # "<type>:<slug>", what its global id encodes
+    number: int  # 1 for the creation, then one more per write of the object
+    operation: str
+    author: str  # the API key's name; "seed" for the bundled articles
+    at: str  # ISO 8601 UTC
+    changedFields: list[str]
+    reason: str | None
+    state: dict[str, Any] | None  # the object as this write left it; None once deleted
+    mergedInto: NotRequired[str]  # MERGE: the slug of the object that remains
 
 
 class ApiKeyDoc(TypedDict):
@@ -167,11 +195,13 @@ DOCUMENTS: dict[str, type] = {
     EVENTS: EventDoc,
     STATEMENTS: StatementDoc,
     SANCTIONS: SanctionDoc,
+    REVISIONS: RevisionDoc,
 }
 
 # Stored for the database's own use or the loader's (``slug`` repeats ``_id``, ``source``
 # names the seed file): never read to be shown.
-NOT_READ = frozenset({"slug", "source", "search", "sort"})
+# A revision's ``state`` is kept for the record's history, not shown by the API.
+NOT_READ = frozenset({"slug", "source", "search", "sort", "state"})
 # Large stored fields, each shown by the GraphQL field of the same name.
 LARGE = frozenset({paths.CITATIONS, paths.BODY})
 

@@ -16,6 +16,7 @@ from model.names import (
     EVENTS,
     ORGANIZATIONS,
     PERSONS,
+    REVISIONS,
     SANCTIONS,
     STATEMENTS,
 )
@@ -77,7 +78,14 @@ INDEXES: dict[str, list[IndexModel]] = {
         *(IndexModel([(field, ASCENDING)]) for field in LISTED_BY.get(collection, ())),
     ]
     for collection in COLLECTIONS
-} | {API_KEYS: [IndexModel([(paths.KEY_HASH, ASCENDING)], unique=True)]}
+} | {
+    API_KEYS: [IndexModel([(paths.KEY_HASH, ASCENDING)], unique=True)],
+    # An object's history, and the changes of some types, in commit order (the _id).
+    REVISIONS: [
+        IndexModel([(field, ASCENDING), (paths.ID, ASCENDING)])
+        for field in (paths.REVISION_NODE, paths.REVISION_TYPE)
+    ],
+}
 
 
 async def ensure_indexes(db: Database) -> None:

@@ -3,7 +3,16 @@ the documents hold their values and the schema serves them as enums."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
+
+
+class Precision(StrEnum):
+    """How precisely a date is known: the length of its ISO prefix."""
+
+    DAY = "DAY"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+    UNKNOWN = "UNKNOWN"
 
 
 class OrganizationKind(Enum):

@@ -37,3 +37,8 @@ KINDS: Final = "kinds"
 STATUS: Final = "status"
 # API keys are found by the hash of their secret.
 KEY_HASH: Final = "hash"
+# Revisions (model.revisions) are found by their object ("<Type>:<slug>") or its type.
+REVISION: Final = "revision"
+REVISION_NODE: Final = "node"
+REVISION_TYPE: Final = "type"
+REVISION_AUTHOR: Final = "author"

@@ -24,6 +24,11 @@ from schema.persons.loaders import (
     PersonBySlugLoader,
     PersonsByArticleLoader,
 )
+from schema.revisions.loaders import (
+    RevisionBySlugLoader,
+    RevisionCountByNodeLoader,
+    RevisionsByNodeLoader,
+)
 from schema.sanctions.loaders import (
     SanctionBySlugLoader,
     SanctionCountByAuthorityLoader,
@@ -95,3 +100,6 @@ class Loaders:
     sanctions_by_target = _Lazy(SanctionsByTargetLoader)
     sanction_count_by_target = _Lazy(SanctionCountByTargetLoader)
     sanctions_by_in_response_to = _Lazy(SanctionsByInResponseToLoader)
+    revision_by_slug = _Lazy(RevisionBySlugLoader)
+    revisions_by_node = _Lazy(RevisionsByNodeLoader)
+    revision_count_by_node = _Lazy(RevisionCountByNodeLoader)

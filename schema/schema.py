@@ -15,16 +15,22 @@ from schema.caching import parser_extension, validation_extension
 from schema.common.errors import QUERY_TOO_COMPLEX
 from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
+from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
 from schema.node.queries import NodeQueries
+from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
+from schema.persons.mutations import PersonMutations
 from schema.persons.queries import PersonQueries
 from schema.readiness import RequireReadyDatabase
+from schema.revisions.queries import RevisionQueries
+from schema.sanctions.mutations import SanctionMutations
 from schema.sanctions.queries import SanctionQueries
 from schema.search.queries import SearchQueries
+from schema.statements.mutations import StatementMutations
 from schema.statements.queries import StatementQueries
 
 
@@ -41,12 +47,20 @@ class Query(
     SanctionQueries,
     SearchQueries,
     KeyQueries,
+    RevisionQueries,
 ):
     pass
 
 
-@strawberry.type(description="Writes: API keys.")
-class Mutation(KeyMutations):
+@strawberry.type(description="Writes: facts, articles and API keys; each kept as a revision.")
+class Mutation(
+    PersonMutations,
+    OrganizationMutations,
+    EventMutations,
+    StatementMutations,
+    SanctionMutations,
+    KeyMutations,
+):
     pass
 
 

@@ -7,25 +7,17 @@ path of the bad value, before anything is written.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.kinds import EventKind, OrganizationKind, SanctionKind, SanctionStatus
+from model.kinds import EventKind, OrganizationKind, Precision, SanctionKind, SanctionStatus
 
 
 class AnnotationError(ValueError):
     """An annotation file is invalid or does not match its article."""
-
-
-class Precision(StrEnum):
-    DAY = "DAY"
-    MONTH = "MONTH"
-    YEAR = "YEAR"
-    UNKNOWN = "UNKNOWN"
 
 
 _ISO_BY_PRECISION = {

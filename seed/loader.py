@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, overload
 
-from pymongo import DeleteOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import OperationFailure
 
 from model import paths
-from model.derived import with_derived_fields
+from model.articles import NotInArticle, clean_body
+from model.citations import occurrences
 from model.documents import (
     ArticleDoc,
     CitationDoc,
@@ -33,6 +32,15 @@ from model.documents import (
     StatementDoc,
 )
 from model.names import ARTICLES, COLLECTIONS, EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS, STATEMENTS
+from model.revisions import (
+    SEED_AUTHOR,
+    Operation,
+    Write,
+    commit,
+    content,
+    edited_since_seed,
+    in_transaction,
+)
 from model.store import Database, Document
 from seed import ARTICLES_DIR
 from seed.annotations import (
@@ -47,7 +55,6 @@ from seed.annotations import (
     Statement,
     read_annotations,
 )
-from seed.cleaning import clean_body
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +64,6 @@ _REF_TYPES: dict[str, tuple[RefType, str]] = {
     "event": ("Event", EVENTS),
     "sanction": ("Sanction", SANCTIONS),
 }
-_NO_TRANSACTIONS = 20  # IllegalOperation: a standalone server has no transactions.
 
 
 class _Entity(Protocol):
@@ -110,7 +116,7 @@ class _Builder:
         cited: list[CitationDoc] = []
         for item in evidence:
             quote = Quote(quote=item) if isinstance(item, str) else item
-            starts = _occurrences(self.body, quote.quote)
+            starts = occurrences(self.body, quote.quote)
             if not starts:
                 raise self.fail(where, f"evidence quote not found in the article: {quote.quote!r}")
             if quote.occurrence is None and len(starts) > 1:
@@ -130,7 +136,7 @@ class _Builder:
             cited.append(
                 CitationDoc(
                     article=self.article_slug,
-                    quote=quote.quote,
+                    quote=self.body[start : start + len(quote.quote)],
                     start=start,
                     end=start + len(quote.quote),
                 )
@@ -254,7 +260,7 @@ class _Builder:
         )
 
     def statement(self, where: str, statement: Statement) -> StatementDoc:
-        if statement.kind == "QUOTE" and statement.text not in self.body:
+        if statement.kind == "QUOTE" and not occurrences(self.body, statement.text):
             raise self.fail(where, f"a QUOTE's text must be verbatim: {statement.text!r}")
         return StatementDoc(
             _id=statement.slug,
@@ -292,15 +298,6 @@ def _kind_of(collection: str) -> str:
     return next(kind for kind, (_, coll) in _REF_TYPES.items() if coll == collection)
 
 
-def _occurrences(text: str, needle: str) -> list[int]:
-    starts: list[int] = []
-    position = text.find(needle)
-    while position != -1:
-        starts.append(position)
-        position = text.find(needle, position + 1)
-    return starts
-
-
 def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
     merged: list[Any] = []
     for item in [*first, *second]:
@@ -331,6 +328,25 @@ def merge(existing: Document | None, new: Document, article: str) -> Document:
     return merged
 
 
+def _writes(
+    collection: str, docs: Sequence[Document], existing: Mapping[str, Document]
+) -> list[Write]:
+    """The seed's writes of ``docs``: those that are new or differ from what is stored."""
+    writes: list[Write] = []
+    for doc in docs:
+        stored_doc = existing.get(doc["_id"])
+        # New, or stored before there were revisions.
+        if stored_doc is None or paths.REVISION not in stored_doc:
+            operation = Operation.CREATE
+        elif content(collection, stored_doc) == content(collection, doc):
+            continue
+        else:
+            operation = Operation.UPDATE
+        expected = None if stored_doc is None else stored_doc.get(paths.REVISION, 0)
+        writes.append(Write(collection, doc["_id"], operation, doc=doc, expected=expected))
+    return writes
+
+
 async def _write(
     db: Database,
     documents: dict[str, list[Document]],
@@ -339,33 +355,46 @@ async def _write(
 ) -> None:
     # Only an article loaded before can have left documents it no longer annotates.
     reloaded = await db[ARTICLES].find_one({"_id": article}, {"_id": 1}, session=session)
+    writes: list[Write] = []
     for collection, docs in documents.items():
         ids = [doc["_id"] for doc in docs]
         # Stored documents this article cited but no longer annotates lose its citations,
         # and go when nothing else cites them (a renamed slug leaves no orphan).
         dropped = {paths.CITED_ARTICLE: article, "_id": {"$nin": ids}}
-        operations: list[ReplaceOne[Document] | DeleteOne | UpdateOne] = []
         stale_docs = (
             await db[collection].find(dropped, session=session).to_list() if reloaded else []
         )
-        for stale in stale_docs:
-            if all(c["article"] == article for c in stale["citations"]):
-                operations.append(DeleteOne({"_id": stale["_id"]}))
-            else:
-                pull = {"$pull": {"citations": {"article": article}}}
-                operations.append(UpdateOne({"_id": stale["_id"]}, pull))
         cursor = db[collection].find({"_id": {"$in": ids}}, session=session)
         existing = {doc["_id"]: doc async for doc in cursor}
-        operations += [
-            ReplaceOne(
-                {"_id": doc["_id"]},
-                with_derived_fields(collection, merge(existing.get(doc["_id"]), doc, article)),
-                upsert=True,
+        edited = await edited_since_seed(
+            db, session, collection, [*ids, *(doc["_id"] for doc in stale_docs)]
+        )
+        if edited:
+            logger.warning(
+                "seed: %s %s changed by an editor since the seed wrote them: left as they are",
+                collection,
+                ", ".join(sorted(edited)),
             )
+        for stale in stale_docs:
+            if stale["_id"] in edited:
+                continue
+            kept = [c for c in stale["citations"] if c["article"] != article]
+            revision = stale.get(paths.REVISION, 0)
+            if kept:
+                doc = {**stale, "citations": kept}
+                writes.append(Write(collection, stale["_id"], Operation.UPDATE, doc, revision))
+            else:
+                reason = f"no longer annotated in {article}"
+                writes.append(
+                    Write(collection, stale["_id"], Operation.DELETE, None, revision, reason)
+                )
+        merged = [
+            merge(existing.get(doc["_id"]), doc, article)
             for doc in docs
+            if doc["_id"] not in edited
         ]
-        if operations:
-            await db[collection].bulk_write(operations, ordered=True, session=session)
+        writes += _writes(collection, merged, existing)
+    await commit(db, session, SEED_AUTHOR, writes)
 
 
 async def _check_references(
@@ -406,9 +435,11 @@ class PreparedArticle:
 
 def prepare_text(annotations: Annotations, raw: str, name: str) -> PreparedArticle:
     """Check annotations against their article's text without touching the database."""
+    photo = annotations.article.photo
+    caption = " ".join(part for part in (photo.caption, photo.credit) if part) if photo else None
     try:
-        body = clean_body(raw, title=annotations.article.title, photo=annotations.article.photo)
-    except AnnotationError as error:
+        body = clean_body(raw, title=annotations.article.title, caption=caption)
+    except NotInArticle as error:
         raise AnnotationError(f"{name}: {error}") from error
     builder = _Builder(annotations, body, name)
     return PreparedArticle(name, annotations, builder.build(), builder.refs)
@@ -463,14 +494,7 @@ async def _write_article(
     async def write(session: AsyncClientSession | None) -> None:
         await _write(db, documents, article, session)
 
-    async with db.client.start_session() as session:
-        try:
-            await session.with_transaction(write)
-        except OperationFailure as error:
-            if error.code != _NO_TRANSACTIONS:
-                raise
-            logger.warning("server has no transactions; loading %s without one", article)
-            await write(None)
+    await in_transaction(db, write)
     counts = {collection: len(docs) for collection, docs in documents.items()}
     logger.info("loaded article %s: %s", article, counts)
     return LoadResult(article=article, counts=counts)
@@ -495,6 +519,7 @@ async def load_new_articles(db: Database, prepared: Sequence[PreparedArticle]) -
     if await db[ARTICLES].count_documents({"_id": {"$in": slugs}}):
         raise AnnotationError("load_new_articles takes articles not loaded before")
     await _check_batch(db, prepared)
+    writes: list[Write] = []
     for collection in COLLECTIONS:
         incoming = [
             (article.annotations.article.slug, doc)
@@ -507,12 +532,8 @@ async def load_new_articles(db: Database, prepared: Sequence[PreparedArticle]) -
         merged: dict[str, Document] = {
             doc["_id"]: doc for doc in await db[collection].find({"_id": {"$in": ids}}).to_list()
         }
+        stored_docs = dict(merged)
         for article_slug, doc in incoming:
             merged[doc["_id"]] = merge(merged.get(doc["_id"]), doc, article_slug)
-        await db[collection].bulk_write(
-            [
-                ReplaceOne({"_id": key}, with_derived_fields(collection, doc), upsert=True)
-                for key, doc in merged.items()
-            ],
-            ordered=False,
-        )
+        writes += _writes(collection, list(merged.values()), stored_docs)
+    await commit(db, None, SEED_AUTHOR, writes)

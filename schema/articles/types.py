@@ -12,6 +12,7 @@ from schema.common.types import FuzzyDate, Node
 from schema.events.types import Event
 from schema.organizations.types import Organization
 from schema.persons.types import Person
+from schema.revisions.fields import revision_history, revision_number
 from schema.sanctions.types import Sanction
 from schema.statements.types import Statement
 
@@ -25,6 +26,7 @@ class Photo:
 @strawberry.type(description="A source article, its cleaned text and what it states.")
 class Article(Node):
     slug: str = strawberry.field(description="Stable, human-readable key.")
+    revision: int = revision_number()
     title: str = strawberry.field(description="The headline.")
     publisher: str = strawberry.field(description="Who published it: 'The Moscow Times'.")
     url: str | None = strawberry.field(description="Where it was published, when known.")
@@ -48,6 +50,7 @@ class Article(Node):
         return cls(
             id=strawberry.ID(to_global_id("Article", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             title=doc["title"],
             publisher=doc["publisher"],
             url=doc["url"],
@@ -75,6 +78,8 @@ class Article(Node):
     sanctions = listed(
         Sanction, by="article", description="Sanctions the article reports, oldest first.", most=10
     )
+
+    revisions = revision_history()
 
 
 @strawberry.type(description="A page of articles.")

@@ -246,9 +246,21 @@ def listing(
     return _field(resolve, arguments + PAGINATION, connection, description)
 
 
-def nested_connection(collection: str, *, by: str, description: str) -> Any:
-    """A field listing the documents of ``collection`` whose ``by`` names the parent (by the
-    parent's ``slug``), oldest first.
+def _slug(root: Any) -> str:
+    return str(root.slug)
+
+
+def nested_connection(
+    collection: str,
+    *,
+    by: str,
+    description: str,
+    order: Order | None = None,
+    parent: Callable[[Any], str] = _slug,
+) -> Any:
+    """A field listing the documents of ``collection`` whose ``by`` names the parent (its
+    ``parent`` key: the slug, unless said otherwise), by ``order`` (date, oldest first,
+    unless said otherwise).
 
     The request's loaders ``statements_by_speaker`` and ``statement_count_by_speaker``
     (``schema.loaders``) batch the pages and the counts of all parents in one command each.
@@ -257,7 +269,7 @@ def nested_connection(collection: str, *, by: str, description: str) -> Any:
     node = collection.removesuffix("s").capitalize()
     pages = f"{collection}_by_{by}"
     counts = f"{collection.removesuffix('s')}_count_by_{by}"
-    order = date_order(collection)
+    order = order or date_order(collection)
     connection = f"{node}Connection"
     NAMED_LOADERS.update((pages, counts))
 
@@ -270,7 +282,7 @@ def nested_connection(collection: str, *, by: str, description: str) -> Any:
         before: str | None = None,
     ) -> Any:
         window = Window.parse(order, first, after, last, before)
-        slug = root.slug
+        slug = parent(root)
         page = await loader_of(info, pages).load((slug, window))
         found = importlib.import_module(module)
         return getattr(found, connection).from_page(

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from schema.limits import bound
+
+# Every mutation takes one argument, ``input``.
+INPUT = strawberry.argument(description="What to write.")
 
 
 @strawberry.enum(description="Why an input was refused.")
@@ -41,3 +45,15 @@ class UserError:
     def at(cls, path: str, message: str, code: UserErrorCode) -> UserError:
         """An error at a dotted input path: ``at("input.name", ...)``."""
         return cls(field=path.split("."), message=message, code=code)
+
+
+def user_errors() -> Any:
+    """A payload's ``userErrors``: every problem found, not just the first."""
+    return strawberry.field(
+        description="Why the input was refused; empty on success.", metadata=bound(20)
+    )
+
+
+def written(noun: str) -> Any:
+    """A payload's object: as the mutation left it."""
+    return strawberry.field(description=f"The {noun} as written; null if nothing was.")

@@ -156,7 +156,7 @@ async def fetch_page(
         .sort(window.sort())
         .limit(window.size + 1)
     )
-    if window.order.field == paths.ID:
+    if window.order.field == paths.ID and not base:
         # The plan MongoDB picks anyway; SecantusDB scans the collection and sorts otherwise.
         cursor = cursor.hint([(paths.ID, 1)])
     return window.page(await find_all(cursor))

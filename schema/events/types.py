@@ -12,9 +12,11 @@ from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
 from schema.common.fields import load_each
 from schema.common.ids import to_global_id
+from schema.common.mutations import UserError, user_errors, written
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import UNCUT, bound
+from schema.revisions.fields import revision_history, revision_number
 from schema.sanctions.types import Sanction
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ class Participant:
 @strawberry.type(description="Something that happened, as the articles report it.")
 class Event(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'magnitsky-death'.")
+    revision: int = revision_number()
     title: str = strawberry.field(description="What happened, in a line.")
     description: str | None = strawberry.field(description="What happened, in more words.")
     kind: EventKind = strawberry.field(description="What sort of thing happened.")
@@ -58,6 +61,7 @@ class Event(Node):
         return cls(
             id=strawberry.ID(to_global_id("Event", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             title=doc["title"],
             description=doc["description"],
             kind=EventKind(doc["kind"]),
@@ -89,7 +93,15 @@ class Event(Node):
 
         return await statements_about(info, "Event", self.slug)
 
+    revisions = revision_history()
+
 
 @strawberry.type(description="A page of events.")
 class EventConnection(Connection[Event]):
     pass
+
+
+@strawberry.type(description="The event written, or why nothing was.")
+class EventPayload:
+    event: Event | None = written("event")
+    user_errors: list[UserError] = user_errors()

@@ -4,14 +4,12 @@ from typing import Annotated
 
 import strawberry
 
-from schema.common.mutations import UserError, UserErrorCode
+from schema.common.mutations import INPUT, UserError, UserErrorCode
 from schema.context import Info
 from schema.keys.inputs import CreateApiKeyInput, RevokeApiKeyInput
 from schema.keys.permissions import IsAdmin
 from schema.keys.store import NAME, create_key, revoke_key
 from schema.keys.types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
-
-KEY_INPUT = strawberry.argument(description="The key.")
 
 
 @strawberry.type
@@ -21,7 +19,7 @@ class KeyMutations:
         permission_classes=[IsAdmin],
     )
     async def create_api_key(
-        self, info: Info, input: Annotated[CreateApiKeyInput, KEY_INPUT]
+        self, info: Info, input: Annotated[CreateApiKeyInput, INPUT]
     ) -> CreateApiKeyPayload:
         if not NAME.fullmatch(input.name):
             error = UserError.at(
@@ -45,7 +43,7 @@ class KeyMutations:
         permission_classes=[IsAdmin],
     )
     async def revoke_api_key(
-        self, info: Info, input: Annotated[RevokeApiKeyInput, KEY_INPUT]
+        self, info: Info, input: Annotated[RevokeApiKeyInput, INPUT]
     ) -> RevokeApiKeyPayload:
         doc = await revoke_key(info.context.db, input.name)
         if doc is None:

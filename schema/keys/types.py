@@ -6,8 +6,7 @@ from enum import Enum
 import strawberry
 
 from model.documents import ApiKeyDoc
-from schema.common.mutations import UserError
-from schema.limits import bound
+from schema.common.mutations import UserError, user_errors
 
 
 @strawberry.enum(description="What an API key may do; each role may do all the lower ones may.")
@@ -63,21 +62,14 @@ class ApiKey:
         )
 
 
-USER_ERRORS = bound(5)
-
-
 @strawberry.type(description="The key made, and its secret.")
 class CreateApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="The key; null when refused.")
     secret: str | None = strawberry.field(description="Shown once; only a hash is stored.")
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the input was refused; empty on success.", metadata=USER_ERRORS
-    )
+    user_errors: list[UserError] = user_errors()
 
 
 @strawberry.type(description="The key revoked.")
 class RevokeApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="The key; null when refused.")
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the input was refused; empty on success.", metadata=USER_ERRORS
-    )
+    user_errors: list[UserError] = user_errors()

@@ -17,14 +17,16 @@ from schema.events.types import Event
 from schema.limits import bound, length_argument
 from schema.organizations.types import Organization
 from schema.persons.types import Person
+from schema.revisions.types import Revision
 from schema.sanctions.types import Sanction
 from schema.statements.types import Statement
 
 MAX_NODES = 100
 
-NodeType: TypeAlias = Article | Person | Organization | Event | Statement | Sanction
+NodeType: TypeAlias = Article | Person | Organization | Event | Statement | Sanction | Revision
 _NODE_TYPES: dict[str, type[NodeType]] = {
-    node.__name__: node for node in (Article, Person, Organization, Event, Statement, Sanction)
+    node.__name__: node
+    for node in (Article, Person, Organization, Event, Statement, Sanction, Revision)
 }
 
 

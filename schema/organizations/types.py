@@ -10,8 +10,10 @@ from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
 from schema.common.fields import nested_connection
 from schema.common.ids import to_global_id
+from schema.common.mutations import UserError, user_errors, written
 from schema.common.types import Node
 from schema.limits import UNCUT, bound
+from schema.revisions.fields import revision_history, revision_number
 
 strawberry.enum(OrganizationKind, description="What sort of body an organization is.")
 
@@ -19,6 +21,7 @@ strawberry.enum(OrganizationKind, description="What sort of body an organization
 @strawberry.type(description="An organization, a state body or a state named by the articles.")
 class Organization(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'us-state-department'.")
+    revision: int = revision_number()
     name: str = strawberry.field(
         description="The name in its usual English form; other names are in aliases."
     )
@@ -35,6 +38,7 @@ class Organization(Node):
         return cls(
             id=strawberry.ID(to_global_id("Organization", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             name=doc["name"],
             aliases=doc["aliases"],
             kind=OrganizationKind(doc["kind"]),
@@ -56,7 +60,15 @@ class Organization(Node):
         description="Sanctions this organization imposed or proposed, oldest first.",
     )
 
+    revisions = revision_history()
+
 
 @strawberry.type(description="A page of organizations.")
 class OrganizationConnection(Connection[Organization]):
     pass
+
+
+@strawberry.type(description="The organization written, or why nothing was.")
+class OrganizationPayload:
+    organization: Organization | None = written("organization")
+    user_errors: list[UserError] = user_errors()

@@ -9,9 +9,11 @@ from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
 from schema.common.fields import nested_connection, reference
 from schema.common.ids import to_global_id
+from schema.common.mutations import UserError, user_errors, written
 from schema.common.types import FuzzyDate, Node
 from schema.limits import UNCUT, bound
 from schema.organizations.types import Organization
+from schema.revisions.fields import revision_history, revision_number
 
 
 @strawberry.type(description="A post a person holds or held, as the source words it.")
@@ -42,6 +44,7 @@ class Position:
 @strawberry.type(description="A person named by the articles.")
 class Person(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'sergei-magnitsky'.")
+    revision: int = revision_number()
     name: str = strawberry.field(description="The name as the source writes it.")
     aliases: list[str] = strawberry.field(
         description="Other spellings and transliterations.", metadata=bound(10)
@@ -61,6 +64,7 @@ class Person(Node):
         return cls(
             id=strawberry.ID(to_global_id("Person", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             name=doc["name"],
             aliases=doc["aliases"],
             description=doc["description"],
@@ -85,7 +89,15 @@ class Person(Node):
         description="Sanctions that name this person as a target, oldest first.",
     )
 
+    revisions = revision_history()
+
 
 @strawberry.type(description="A page of persons.")
 class PersonConnection(Connection[Person]):
     pass
+
+
+@strawberry.type(description="The person written, or why nothing was.")
+class PersonPayload:
+    person: Person | None = written("person")
+    user_errors: list[UserError] = user_errors()

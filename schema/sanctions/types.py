@@ -10,9 +10,11 @@ from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
 from schema.common.fields import load_listed, load_one
 from schema.common.ids import to_global_id
+from schema.common.mutations import UserError, user_errors, written
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.limits import bound
+from schema.revisions.fields import revision_history, revision_number
 
 strawberry.enum(SanctionKind, description="What a sanction does.")
 
@@ -23,6 +25,7 @@ strawberry.enum(SanctionStatus, description="Where a sanction stands.")
 @strawberry.type(description="A sanction, proposed or imposed, with who imposes it on whom.")
 class Sanction(Node):
     slug: str = strawberry.field(description="Stable, human-readable key: 'magnitsky-act'.")
+    revision: int = revision_number()
     title: str = strawberry.field(description="The sanction's name or a short title.")
     description: str | None = strawberry.field(description="What the sanction does.")
     kinds: list[SanctionKind] = strawberry.field(
@@ -47,6 +50,7 @@ class Sanction(Node):
         return cls(
             id=strawberry.ID(to_global_id("Sanction", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             title=doc["title"],
             description=doc["description"],
             kinds=[SanctionKind(kind) for kind in doc["kinds"]],
@@ -82,7 +86,15 @@ class Sanction(Node):
     async def responses(self, info: Info) -> list[Sanction]:
         return await load_listed(info, Sanction, "sanctions_by_in_response_to", self.slug)
 
+    revisions = revision_history()
+
 
 @strawberry.type(description="A page of sanctions.")
 class SanctionConnection(Connection[Sanction]):
     pass
+
+
+@strawberry.type(description="The sanction written, or why nothing was.")
+class SanctionPayload:
+    sanction: Sanction | None = written("sanction")
+    user_errors: list[UserError] = user_errors()

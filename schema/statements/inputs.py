@@ -8,6 +8,14 @@ from model.store import Database, Document
 from schema.common.fields import BY_DATE, Orders
 from schema.common.filters import all_of, condition, equals, words_match
 from schema.common.pagination import Order
+from schema.editing.inputs import (
+    EvidenceInput,
+    FuzzyDateInput,
+    added_evidence,
+    expected_revision,
+    optional,
+    unchanged,
+)
 from schema.statements.types import StatementKind
 
 
@@ -32,3 +40,39 @@ class StatementFilter:
 
 
 STATEMENT_ORDERS = Orders("Statement", "statements", STATEMENTS, BY_DATE)
+
+
+@strawberry.input(description="A statement new to the record, with the passages that report it.")
+class CreateStatementInput:
+    text: str = strawberry.field(
+        description="For QUOTE, the speaker's words exactly as the article gives them."
+    )
+    kind: StatementKind = strawberry.field(description="Quote or paraphrase.")
+    speaker: str | None = optional(
+        "Slug of a person or organization; omit when the source does not name the speaker."
+    )
+    speaker_description: str | None = optional(
+        "How the source describes the speaker: 'the lawyer for Magnitsky's mother'."
+    )
+    date: FuzzyDateInput = strawberry.field(description="When it was said.")
+    medium: str | None = optional("Where it was said: 'Voice of Russia radio'.")
+    reported_by: str | None = optional("Slug of the reporting organization.")
+    about: list[str] | None = optional("Slugs of persons, organizations, events or sanctions.")
+    evidence: list[EvidenceInput] = strawberry.field(
+        description="At least one passage that reports the statement."
+    )
+
+
+@strawberry.input(description="Fields left out stay as they are; a field given as null is cleared.")
+class UpdateStatementInput:
+    id: strawberry.ID = strawberry.field(description="The statement's global id.")
+    expected_revision: int = expected_revision()
+    text: str | None = unchanged("The words.")
+    kind: StatementKind | None = unchanged("Quote or paraphrase.")
+    speaker: str | None = unchanged("Slug of a person or organization.")
+    speaker_description: str | None = unchanged("How the source describes the speaker.")
+    date: FuzzyDateInput | None = unchanged("When it was said.")
+    medium: str | None = unchanged("Where it was said.")
+    reported_by: str | None = unchanged("Slug of the reporting organization.")
+    about: list[str] | None = unchanged("Replaces the subjects.")
+    add_evidence: list[EvidenceInput] | None = added_evidence()

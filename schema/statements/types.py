@@ -13,12 +13,14 @@ from schema.articles.citations import cited_passages
 from schema.common.connection import Connection
 from schema.common.fields import load_listed, load_one, reference
 from schema.common.ids import to_global_id
+from schema.common.mutations import UserError, user_errors, written
 from schema.common.types import FuzzyDate, Node
 from schema.context import Info
 from schema.events.types import Event
 from schema.limits import bound
 from schema.organizations.types import Organization
 from schema.persons.types import Person
+from schema.revisions.fields import revision_history, revision_number
 from schema.sanctions.types import Sanction
 
 
@@ -47,6 +49,7 @@ async def load_subject(info: Info, ref: RefDoc) -> Person | Organization | Event
 @strawberry.type(description="Something someone said: a direct quote or reported speech.")
 class Statement(Node):
     slug: str = strawberry.field(description="Stable, human-readable key.")
+    revision: int = revision_number()
     text: str = strawberry.field(
         description="The words: verbatim for a QUOTE, the source's rendering for a PARAPHRASE."
     )
@@ -69,6 +72,7 @@ class Statement(Node):
         return cls(
             id=strawberry.ID(to_global_id("Statement", doc["_id"])),
             slug=doc["_id"],
+            revision=doc["revision"],
             text=doc["text"],
             kind=StatementKind(doc["kind"]),
             speaker_description=doc["speakerDescription"],
@@ -97,6 +101,8 @@ class Statement(Node):
         subjects = await asyncio.gather(*(load_subject(info, ref) for ref in self.about_refs))
         return [subject for subject in subjects if subject is not None]
 
+    revisions = revision_history()
+
 
 @strawberry.type(description="A page of statements.")
 class StatementConnection(Connection[Statement]):
@@ -110,3 +116,9 @@ async def statements_about(info: Info, type_name: str, slug: str) -> list[Statem
         for statement in found
         if any(ref["type"] == type_name and ref["slug"] == slug for ref in statement.about_refs)
     ]
+
+
+@strawberry.type(description="The statement written, or why nothing was.")
+class StatementPayload:
+    statement: Statement | None = written("statement")
+    user_errors: list[UserError] = user_errors()

@@ -137,7 +137,7 @@ def test_every_list_and_connection_of_the_schema_has_a_price() -> None:
     ``metadata=bound(...)`` on the field (see ``schema.limits``)."""
     assert unpriced(SCHEMA) == []
     connections = [t for t in SCHEMA.type_map.values() if is_connection(t)]
-    assert len(connections) == 6  # the walk sees the served schema's types
+    assert len(connections) == 7  # the walk sees the served schema's types
 
 
 @strawberry.type

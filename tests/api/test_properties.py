@@ -410,6 +410,9 @@ def selection(type_: GraphQLOutputType, depth: int = 0) -> str:
                 continue
             if is_leaf_type(get_named_type(field.type)):
                 parts.append(name)
+            elif name == "edges" and depth < 2:  # its nodes as deep as the `nodes` beside it
+                node = get_named_type(field.type).fields["node"].type
+                parts.append(f"edges {{ __typename cursor node {selection(node, depth + 1)} }}")
             elif name in WRAPPERS and depth < 2:
                 parts.append(f"{name} {selection(field.type, depth + 1)}")
     return "{ " + " ".join(parts) + " }"

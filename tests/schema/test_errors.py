@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
-from bson.json_util import CANONICAL_JSON_OPTIONS, dumps
 from graphql import GraphQLError
 from pymongo import ASCENDING
 from starlette.applications import Starlette
@@ -21,6 +20,7 @@ from model.names import COLLECTIONS
 from model.store import Database
 from schema import caching
 from tests.conftest import DATABASE_FAILURE_IDS, DATABASE_FAILURES, data, graphql
+from tests.snapshot import snapshot
 
 LEAKS = ("Traceback", "pymongo", 'File "', "bson", "OperationFailure")
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -543,27 +543,6 @@ async def test_get_requests_report_errors_the_same_way(client: httpx.AsyncClient
 
 
 # -- bad input never changes data ---------------------------------------------
-
-
-def canonical(document: Mapping[str, Any]) -> str:
-    """Exact text of a document: field order and BSON types count (60 and 60.0 differ)."""
-    return dumps(document, json_options=CANONICAL_JSON_OPTIONS)
-
-
-async def snapshot(db: Database) -> dict[str, dict[str, list[str]]]:
-    """Everything a write could change: every collection of the database (not only the
-    app's), its options, every document and every index."""
-    state: dict[str, dict[str, list[str]]] = {}
-    async for info in await db.list_collections():
-        name = info["name"]
-        documents = await db[name].find({}).sort("_id", 1).to_list()
-        indexes = await (await db[name].list_indexes()).to_list()
-        state[name] = {
-            "options": [canonical(info.get("options", {}))],
-            "documents": [canonical(document) for document in documents],
-            "indexes": sorted(canonical(index) for index in indexes),
-        }
-    return state
 
 
 async def _first_id(db: Database, collection: str) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 import pytest
@@ -19,20 +18,12 @@ from model.store import Database
 from tests.conftest import (
     DATABASE_FAILURES,
     error_codes,
-    graphql,
     serving,
 )
 from tests.fuzz import FUZZ
+from tests.keys import ADMIN_SECRET, CREATE, call, make_key, with_admin
 
-ADMIN_SECRET = "admin-" + secrets.token_hex(20)
 VIEWER = "{ viewer { name role } }"
-CREATE = """mutation($name: String!, $role: Role!) {
-  createApiKey(input: {name: $name, role: $role}) {
-    apiKey { name role createdAt revoked }
-    secret
-    userErrors { field message code }
-  }
-}"""
 REVOKE = """mutation($name: String!) {
   revokeApiKey(input: {name: $name}) { apiKey { name revoked } userErrors { field code } }
 }"""
@@ -40,27 +31,7 @@ REVOKE = """mutation($name: String!) {
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"admin_api_key": SecretStr(ADMIN_SECRET)})
-
-
-async def call(
-    client: httpx.AsyncClient,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    *,
-    secret: str | None = None,
-    authorization: str | None = None,
-) -> dict[str, Any]:
-    sent = authorization or (f"Bearer {secret}" if secret else None)
-    return await graphql(client, query, variables, {"Authorization": sent} if sent else None)
-
-
-async def make_key(client: httpx.AsyncClient, name: str, role: str) -> str:
-    body = await call(client, CREATE, {"name": name, "role": role}, secret=ADMIN_SECRET)
-    made = body["data"]["createApiKey"]
-    assert made["userErrors"] == [], made
-    secret: str = made["secret"]
-    return secret
+    return with_admin(settings)
 
 
 async def test_the_viewer_is_who_the_key_says(client: httpx.AsyncClient) -> None:

@@ -132,7 +132,9 @@ async def test_an_actor_already_read_whole_is_not_read_again(
         command.get("projection") for command in commands.sent if command.get("find") == "persons"
     ]
     assert person_finds == [  # one read: the speaker is the page's person
-        dict.fromkeys(("name", "aliases", "description", "countries", "positions", "citations"), 1)
+        dict.fromkeys(
+            ("revision", "name", "aliases", "description", "countries", "positions", "citations"), 1
+        )
     ]
 
 
