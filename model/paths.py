@@ -42,3 +42,8 @@ REVISION: Final = "revision"
 REVISION_NODE: Final = "node"
 REVISION_TYPE: Final = "type"
 REVISION_AUTHOR: Final = "author"
+# References named by slug alone (model.references).
+EVENT_SANCTIONS: Final = "sanctions"
+REPORTED_BY: Final = "reportedBy"
+REVISION_OPERATION: Final = "operation"
+MERGED_INTO: Final = "mergedInto"

@@ -20,6 +20,7 @@ from schema.events.queries import EventQueries
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
+from schema.node.mutations import NodeMutations
 from schema.node.queries import NodeQueries
 from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
@@ -59,6 +60,7 @@ class Mutation(
     EventMutations,
     StatementMutations,
     SanctionMutations,
+    NodeMutations,
     KeyMutations,
 ):
     pass

@@ -13,12 +13,15 @@ from typing import ClassVar, Generic, Self, TypeVar
 from strawberry.dataloader import DataLoader
 
 from model import paths
+from model.names import REVISIONS
 from model.orders import DATE, NAME
+from model.revisions import Operation, node_key
 from model.store import Database, Document, find_all
 from schema.common.pagination import Page, Window, count_by, fetch_pages
 from schema.common.projection import Reads
 
 BY_NAME: dict[str, int] = {NAME.ascending: 1}
+MAX_MERGE_HOPS = 5  # a merged entity merged again, and again
 BY_DATE: dict[str, int] = {DATE.ascending: 1}
 
 KeyT = TypeVar("KeyT")
@@ -64,6 +67,42 @@ class DocumentBySlugLoader(CollectionLoader[str, Document | None]):
         cursor = self.db[self.collection].find({paths.ID: {"$in": list(slugs)}}, self.projection())
         found = {doc["_id"]: doc for doc in await find_all(cursor)}
         return [found.get(slug) for slug in slugs]
+
+
+class SurvivorBySlugLoader(DocumentBySlugLoader):
+    """By slug, where a slug merged into another (``mergeEntities``) resolves to the one
+    that remains: its revisions say where it went. Only a slug not found costs the look."""
+
+    async def _load(self, slugs: Sequence[str]) -> list[Document | None]:
+        found = dict(zip(slugs, await super()._load(slugs), strict=True))
+        # The slug asked for -> where it is now, for those not found under their own.
+        moved = {slug: slug for slug, doc in found.items() if doc is None}
+        for _ in range(MAX_MERGE_HOPS):
+            if not moved:
+                break
+            into = await self._merged_into(set(moved.values()))
+            moved = {asked: into[now] for asked, now in moved.items() if now in into}
+            survivors = await super()._load(sorted(set(moved.values())))
+            there = {doc[paths.ID]: doc for doc in survivors if doc is not None}
+            for asked, now in list(moved.items()):
+                if now in there:
+                    found[asked] = there[now]
+                    del moved[asked]
+        return [found[slug] for slug in slugs]
+
+    async def _merged_into(self, slugs: set[str]) -> dict[str, str]:
+        cursor = self.db[REVISIONS].find(
+            {
+                paths.REVISION_NODE: {"$in": [node_key(self.collection, slug) for slug in slugs]},
+                paths.REVISION_OPERATION: Operation.MERGE.value,
+                paths.MERGED_INTO: {"$exists": True},
+            },
+            {paths.REVISION_NODE: 1, paths.MERGED_INTO: 1},
+        )
+        return {
+            doc[paths.REVISION_NODE].partition(":")[2]: doc[paths.MERGED_INTO]
+            for doc in await find_all(cursor)
+        }
 
 
 class DocumentsByFieldLoader(CollectionLoader[str, list[Document]]):

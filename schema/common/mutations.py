@@ -28,6 +28,9 @@ class UserErrorCode(Enum):
     CONFLICT = strawberry.enum_value(
         "CONFLICT", description="The stored revision is newer than expectedRevision."
     )
+    IN_USE = strawberry.enum_value(
+        "IN_USE", description="Other facts still point to the object; the message names them."
+    )
 
 
 @strawberry.type(

@@ -12,7 +12,6 @@ from typing import Any
 
 from model.documents import DateDoc, RefDoc, RefType
 from model.kinds import Precision
-from model.names import EVENTS, ORGANIZATIONS, PERSONS, SANCTIONS
 from model.revisions import TYPE_NAMES
 from schema.common.mutations import UserErrorCode
 from schema.editing.draft import Draft
@@ -24,8 +23,6 @@ Cleaner = Callable[[Draft, Any, str], Awaitable[Any]]
 MAX_NAME = 200
 MAX_TEXT = 5_000
 MAX_ITEMS = 50
-ACTORS = (PERSONS, ORGANIZATIONS)
-SUBJECTS = (PERSONS, ORGANIZATIONS, EVENTS, SANCTIONS)
 COUNTRY = re.compile(r"[A-Z]{2}")
 LANGUAGE = re.compile(r"[a-z]{2}")
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 
 from model import paths
+from model.references import FACTS
 from model.revisions import (
     TYPE_NAMES,
     Conflict,
@@ -30,7 +31,7 @@ from schema.context import Info
 from schema.editing.cleaners import Cleaner
 from schema.editing.draft import Draft
 from schema.editing.evidence import cite, united
-from schema.editing.slugs import FACTS, new_slug
+from schema.editing.slugs import new_slug
 
 # Completes and checks the whole object once its fields are clean: a QUOTE's words are
 # in its article, an article's body is cleaned of site furniture.
@@ -78,14 +79,14 @@ def _given(input: Any, name: str) -> Any:
     return None if value is strawberry.UNSET else value
 
 
-async def _author(info: Info) -> str:
+async def author_of(info: Info) -> str:
     name = (await info.context.caller()).name
     assert name is not None  # the mutations need a key (schema.keys.permissions)
     return name
 
 
 async def create(info: Info, fact: Fact, input: Any) -> Outcome:
-    author = await _author(info)
+    author = await author_of(info)
     db = info.context.db
 
     async def work(session: Session) -> Outcome:
@@ -113,11 +114,11 @@ async def create(info: Info, fact: Fact, input: Any) -> Outcome:
         await commit(db, session, author, [Write(fact.collection, slug, Operation.CREATE, doc)])
         return Outcome({**doc, paths.REVISION: 1}, [])
 
-    return await _committed(db, work)
+    return await committed(db, work)
 
 
 async def update(info: Info, fact: Fact, input: Any) -> Outcome:
-    author = await _author(info)
+    author = await author_of(info)
     db = info.context.db
     slug = _slug_of(fact, input.id)
     if slug is None:
@@ -160,7 +161,7 @@ async def update(info: Info, fact: Fact, input: Any) -> Outcome:
         await commit(db, session, author, [write])
         return Outcome({**doc, paths.REVISION: input.expected_revision + 1}, [])
 
-    return await _committed(db, work)
+    return await committed(db, work)
 
 
 def _slug_of(fact: Fact, global_id: str) -> str | None:
@@ -171,7 +172,7 @@ def _slug_of(fact: Fact, global_id: str) -> str | None:
     return slug if type_name == fact.type_name else None
 
 
-async def _committed(db: Any, work: Callable[[Session], Awaitable[Outcome]]) -> Outcome:
+async def committed(db: Any, work: Callable[[Session], Awaitable[Outcome]]) -> Outcome:
     try:
         return await in_transaction(db, work)
     except Conflict:  # another write committed between this one's read and its write

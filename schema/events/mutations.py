@@ -6,9 +6,10 @@ import strawberry
 
 from model.documents import ParticipantDoc
 from model.names import EVENTS
+from model.references import ACTORS
 from schema.common.mutations import INPUT
 from schema.context import Info
-from schema.editing.cleaners import ACTORS, MAX_TEXT, choice, fuzzy_date, listed, ref_in, text
+from schema.editing.cleaners import MAX_TEXT, choice, fuzzy_date, listed, ref_in, text
 from schema.editing.draft import Draft
 from schema.editing.writing import Fact, create, update
 from schema.events.inputs import CreateEventInput, ParticipantInput, UpdateEventInput

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from model import paths
 from model.names import ORGANIZATIONS
-from schema.common.loaders import BY_NAME, DocumentBySlugLoader, DocumentsByFieldLoader
+from schema.common.loaders import BY_NAME, DocumentsByFieldLoader, SurvivorBySlugLoader
 
-OrganizationBySlugLoader = DocumentBySlugLoader.of(ORGANIZATIONS)
+OrganizationBySlugLoader = SurvivorBySlugLoader.of(ORGANIZATIONS)
 OrganizationsByArticleLoader = DocumentsByFieldLoader.of(
     ORGANIZATIONS, paths.CITED_ARTICLE, sort=BY_NAME
 )

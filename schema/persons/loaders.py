@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from model import paths
 from model.names import PERSONS
-from schema.common.loaders import BY_NAME, DocumentBySlugLoader, DocumentsByFieldLoader
+from schema.common.loaders import BY_NAME, DocumentsByFieldLoader, SurvivorBySlugLoader
 
-PersonBySlugLoader = DocumentBySlugLoader.of(PERSONS)
+PersonBySlugLoader = SurvivorBySlugLoader.of(PERSONS)
 PersonsByArticleLoader = DocumentsByFieldLoader.of(PERSONS, paths.CITED_ARTICLE, sort=BY_NAME)

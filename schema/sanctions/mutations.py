@@ -5,10 +5,10 @@ from typing import Annotated
 import strawberry
 
 from model.names import SANCTIONS
+from model.references import ACTORS
 from schema.common.mutations import INPUT
 from schema.context import Info
 from schema.editing.cleaners import (
-    ACTORS,
     MAX_TEXT,
     choice,
     count,

@@ -7,13 +7,12 @@ import strawberry
 from model import paths
 from model.citations import occurrences
 from model.names import ORGANIZATIONS, STATEMENTS
+from model.references import ACTORS, SUBJECTS
 from model.store import Document
 from schema.common.mutations import INPUT
 from schema.context import Info
 from schema.editing.cleaners import (
-    ACTORS,
     MAX_TEXT,
-    SUBJECTS,
     choice,
     fuzzy_date,
     listed,
