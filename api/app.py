@@ -55,6 +55,7 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         max_variables_bytes=settings.max_variables_bytes,
+        write_allowance_bytes=settings.write_allowance_bytes,
     )
     app = Starlette(
         routes=[
@@ -72,7 +73,11 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
                 allow_headers=["authorization", "content-type", "x-request-id"],
                 expose_headers=["x-request-id"],
             ),
-            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodySizeLimit,
+                max_bytes=settings.max_body_bytes,
+                keyed_allowance=settings.write_allowance_bytes,
+            ),
         ],
         lifespan=make_lifespan(settings, [*command_listeners, DatabaseCommandTimer(metrics)]),
     )

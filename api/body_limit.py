@@ -11,24 +11,31 @@ class BodyTooLarge(Exception):
 
 
 class BodySizeLimit:
-    """Checks ``Content-Length`` up front and counts streamed bytes for chunked bodies."""
+    """Checks ``Content-Length`` up front and counts streamed bytes for chunked bodies.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    A request with an ``Authorization`` header may be ``keyed_allowance`` larger: a key
+    holder's mutation carries a whole article (``schema.admission`` keeps that room for
+    mutations)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, keyed_allowance: int = 0) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.limit = max_bytes
+        self.keyed_allowance = keyed_allowance
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        max_bytes = self.limit + (self.keyed_allowance if b"authorization" in headers else 0)
+        declared = headers.get(b"content-length")
         if declared is not None and not declared.isdigit():
             await PlainTextResponse("Invalid Content-Length.", status_code=400)(
                 scope, receive, send
             )
             return
-        if declared is not None and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and int(declared) > max_bytes:
+            await self._refuse(scope, receive, send, max_bytes)
             return
         received = 0
         started = False
@@ -38,7 +45,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge
             return message
 
@@ -51,10 +58,10 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, max_bytes)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         response = PlainTextResponse(
-            f"Request body larger than {self.max_bytes} bytes.", status_code=413
+            f"Request body larger than {max_bytes} bytes.", status_code=413
         )
         await response(scope, receive, send)

@@ -6,11 +6,12 @@ import uuid
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.http.types import QueryParams
 
 from api.graphiql import graphiql_html
@@ -20,9 +21,12 @@ from schema.keys.authentication import authenticate
 
 
 class DossierGraphQL(GraphQL[Context, None]):
-    def __init__(self, *args: Any, max_variables_bytes: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_variables_bytes: int, write_allowance_bytes: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_variables_bytes = max_variables_bytes
+        self.write_allowance_bytes = write_allowance_bytes
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
@@ -42,11 +46,21 @@ class DossierGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body is not valid JSON.") from None
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
-        variables = parsed.get("variables") if isinstance(parsed, dict) else None
-        size = len(orjson.dumps(variables)) if variables else 0
-        if size > self.max_variables_bytes:
-            raise HTTPException(413, f"Variables larger than {self.max_variables_bytes} bytes.")
         return parsed
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """A key holder may send an article's body in the variables of a mutation
+        (``schema.admission`` refuses the room to any other operation); others may not."""
+        data = await super().parse_http_body(request)
+        limit = self.max_variables_bytes
+        if request.headers.get("authorization") is not None:
+            limit += self.write_allowance_bytes
+        for item in data if isinstance(data, list) else [data]:
+            if item.variables and len(orjson.dumps(item.variables)) > limit:
+                raise HTTPException(413, f"Variables larger than {limit} bytes.")
+        return data
 
     @property
     def graphql_ide_html(self) -> str:
@@ -70,5 +84,6 @@ class DossierGraphQL(GraphQL[Context, None]):
             authorization=request.headers.get("authorization"),
             reads_require_key=request.app.state.settings.reads_require_key,
             max_article_chars=request.app.state.settings.max_article_chars,
+            max_variables_bytes=request.app.state.settings.max_variables_bytes,
         )
         return await authenticate(context)

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     # The longest article body addArticle takes; requests with a key may be as much larger
     # than max_body_bytes as such a body needs, and only mutations may use that room.
     max_article_chars: int = 200_000
+
+    @property
+    def write_allowance_bytes(self) -> int:
+        """How much larger a key holder's request may be: an article's body as JSON text,
+        where one character may take six bytes (``\\u00e9``)."""
+        return 6 * self.max_article_chars
+
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000

@@ -27,6 +27,7 @@ class Context:
     authorization: str | None = field(default=None, repr=False)  # holds the secret
     reads_require_key: bool = False
     max_article_chars: int = 200_000  # Settings.max_article_chars
+    max_variables_bytes: int = 20_000  # Settings.max_variables_bytes, for all but mutations
     refusal: GraphQLError | None = None  # why the request may not be answered at all
     reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)

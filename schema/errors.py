@@ -9,7 +9,7 @@ failed it; never by the words of a message, which a library upgrade may change:
   depth and alias limits so that theirs say ``QUERY_TOO_COMPLEX``), else
   ``GRAPHQL_VALIDATION_FAILED``;
 - execution: an error that carries a code keeps it (``UserInputError`` and the other
-  ``CodedError``, the cost limit, the readiness check). Before any field runs, graphql-core
+  ``CodedError``, the cost limit, the admission check). Before any field runs, graphql-core
   checks the variables: a value that does not fit its type (the error wraps the type's
   own) is ``BAD_USER_INPUT``, what refuses the request as a whole (too many bad values)
   ``GRAPHQL_VALIDATION_FAILED``. A field's failure goes by the exception it raised: a

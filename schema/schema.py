@@ -10,6 +10,7 @@ from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from schema.admission import Admission
 from schema.articles.queries import ArticleQueries
 from schema.caching import parser_extension, validation_extension
 from schema.common.errors import QUERY_TOO_COMPLEX
@@ -26,7 +27,6 @@ from schema.organizations.mutations import OrganizationMutations
 from schema.organizations.queries import OrganizationQueries
 from schema.persons.mutations import PersonMutations
 from schema.persons.queries import PersonQueries
-from schema.readiness import RequireReadyDatabase
 from schema.revisions.queries import RevisionQueries
 from schema.sanctions.mutations import SanctionMutations
 from schema.sanctions.queries import SanctionQueries
@@ -99,7 +99,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         parser_extension(max_tokens=limits.max_tokens),
         validation_extension(rules),
         ErrorCodes,
-        RequireReadyDatabase,
+        Admission,
         ProjectSelectedFields,
         cost_extension(max_cost=limits.max_cost),
     ]

@@ -3,7 +3,7 @@ before any field runs (mutations check their role per field: ``permissions``).
 
 Run while the request's context is made, and only when there is a key to check or reads
 need one: an extension would cost every request, anonymous reads included, its hooks.
-The readiness gate (``schema.readiness``) answers with the refusal.
+The admission check (``schema.admission``) answers with the refusal.
 """
 
 from __future__ import annotations

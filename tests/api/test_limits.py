@@ -9,11 +9,13 @@ import pytest
 import strawberry
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, parse
 
+from api.settings import Settings
 from schema.common.connection import Connection
 from schema.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from schema.limits import PAGE, UNCUT, bound, is_connection, price, query_cost
 from schema.schema import build_schema
-from tests.conftest import data, error_codes, graphql
+from tests.conftest import data, error_codes, graphql, serving
+from tests.keys import with_admin, writer
 
 SCHEMA = build_schema()._schema
 
@@ -244,3 +246,34 @@ async def test_deeply_nested_json_is_a_client_error(client: httpx.AsyncClient) -
         "/graphql", content="[" * 5000 + "]" * 5000, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
+
+
+async def test_only_a_key_holders_mutation_may_be_as_large_as_an_article(
+    settings: Settings,
+) -> None:
+    """The room an article needs is a key holder's, and only for mutations: the same
+    variables are a user error in a mutation, a coded refusal in a query, 413 without a
+    key; and past the room, 413 for everyone."""
+    small = settings.model_copy(
+        update={"max_article_chars": 3_000, "max_variables_bytes": 2_000, "max_body_bytes": 4_000}
+    )
+    name = "x" * 5_000  # over the normal limits, within a key holder's
+    mutation = """mutation($name: String!) { createPerson(input: {name: $name,
+        evidence: [{article: "moscow-times-magnitsky-bill", quote: "Sergei Kislyak said"}]})
+      { userErrors { field code } } }"""
+    query = "query($name: String!) { persons(filter: {name: $name}) { totalCount } }"
+    async with serving(with_admin(small)) as http:
+        editor = await writer(http)
+        written = await editor(mutation, {"name": name})
+        assert written["data"]["createPerson"]["userErrors"] == [
+            {"field": ["input", "name"], "code": "INVALID"}  # too long for a name
+        ]
+        assert error_codes(await editor(query, {"name": name})) == ["REQUEST_TOO_LARGE"]
+        anonymous = await http.post("/graphql", json={"query": query, "variables": {"name": name}})
+        assert anonymous.status_code == 413
+        beyond = await http.post(
+            "/graphql",
+            json={"query": mutation, "variables": {"name": "x" * 40_000}},
+            headers={"Authorization": f"Bearer {editor.secret}"},
+        )
+        assert beyond.status_code == 413
