@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.keys.store import NAME_RULE
 from schema.keys.types import Role
 
 
 @strawberry.input(description="A new API key.")
 class CreateApiKeyInput:
     name: str = strawberry.field(
-        description="Unique: 1 to 64 letters, digits, '.', '_' or '-', not starting with one "
-        "of the last three. It names the author of every write made with the key."
+        description=f"Unique: {NAME_RULE}. It names the author of every write made with the key."
     )
     role: Role = strawberry.field(description="What the key may do.")
 

@@ -8,7 +8,7 @@ from schema.common.mutations import INPUT, UserError, UserErrorCode
 from schema.context import Info
 from schema.keys.inputs import CreateApiKeyInput, RevokeApiKeyInput
 from schema.keys.permissions import IsAdmin
-from schema.keys.store import NAME, create_key, revoke_key
+from schema.keys.store import NAME, NAME_RULE, create_key, revoke_key
 from schema.keys.types import ApiKey, CreateApiKeyPayload, RevokeApiKeyPayload
 
 
@@ -24,8 +24,7 @@ class KeyMutations:
         if not NAME.fullmatch(input.name):
             error = UserError.at(
                 "input.name",
-                "A key name is 1 to 64 letters, digits, '.', '_' or '-', starting with a "
-                "letter or digit.",
+                f"A key name is {NAME_RULE}.",
                 UserErrorCode.INVALID,
             )
             return CreateApiKeyPayload(api_key=None, secret=None, user_errors=[error])

@@ -26,6 +26,7 @@ SECRET_BYTES = 32
 SECRET_PREFIX = "dossier_"  # tells a leaked secret apart in logs and secret scanners
 ADMIN = "admin"  # the key ADMIN_API_KEY makes
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
 class UnknownKey(LookupError):
