@@ -37,3 +37,6 @@ KINDS: Final = "kinds"
 STATUS: Final = "status"
 # API keys are found by the hash of their secret.
 KEY_HASH: Final = "hash"
+# What screening reads of persons and organizations: the names they are written with.
+NAME: Final = "name"
+ALIASES: Final = "aliases"

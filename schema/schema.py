@@ -24,6 +24,7 @@ from schema.organizations.queries import OrganizationQueries
 from schema.persons.queries import PersonQueries
 from schema.readiness import RequireReadyDatabase
 from schema.sanctions.queries import SanctionQueries
+from schema.screening.queries import ScreeningQueries
 from schema.search.queries import SearchQueries
 from schema.statements.queries import StatementQueries
 
@@ -40,6 +41,7 @@ class Query(
     StatementQueries,
     SanctionQueries,
     SearchQueries,
+    ScreeningQueries,
     KeyQueries,
 ):
     pass
