@@ -586,6 +586,21 @@ class _Word(NamedTuple):
     form: _Form
 
 
+def _surname(name: _Name) -> _Name | None:
+    """A person's surname, as a name of its own: the last words of a name of several that
+    nothing but a hyphen or an apostrophe joins ("Lavrov", "Kara-Murza", "O'Brien"). Its
+    text stays the whole name's, what a mention of it says it matched."""
+    first = len(name.words) - 1
+    while (
+        first > 0 and name.gaps[first - 1] and set(name.gaps[first - 1]) <= _JOINERS | _APOSTROPHES
+    ):
+        first -= 1
+    if first == 0:
+        return None
+    words = name.words[first:]
+    return name._replace(words=words, gaps=name.gaps[first:], anchor=len(words) - 1, dotted=False)
+
+
 # A name word as the index holds it: the word, and whether it may be spelt otherwise.
 _Entry = tuple[_NameWord, bool]
 
@@ -628,8 +643,9 @@ class Index:
             index._add(index.keys, index.named, (name.words[rarest], person), name)
             if not name.words[rarest].capital:
                 index.lower_case_anchors.add(name.words[rarest].form.folded)
-            if person and len(name.words) > 1:
-                index._add(index.surname_keys, index.surnamed, (name.words[-1], True), name)
+            surname = _surname(name)
+            if person and surname is not None:
+                index._add(index.surname_keys, index.surnamed, (name.words[-1], True), surname)
         return index
 
     @staticmethod
@@ -729,7 +745,9 @@ class _Mentions:
     def find(self) -> list[_Match]:
         whole = self._choose(self._whole_names())
         taken = {i for m in whole for i in range(m.first, m.last + 1)}
-        surnames = [m for m in self._surnames(whole) if m.first not in taken]
+        surnames = [
+            m for m in self._surnames(whole) if taken.isdisjoint(range(m.first, m.last + 1))
+        ]
         return whole + surnames
 
     def _candidates(self, word: _Word, *, surnames: bool) -> list[tuple[_Name, float]]:
@@ -849,48 +867,55 @@ class _Mentions:
         """A person's surname alone: its bearer; a surname several bear, the one named in
         full nearest before (else after) at a lower score, else each of them."""
         named: dict[Known, list[int]] = {}
-        for match in whole:
-            named.setdefault(match.actor, []).append(match.start)
+        for full in whole:
+            named.setdefault(full.actor, []).append(full.start)
         for position, word in enumerate(self.words):
-            if word.text[:1].islower() or self._inside_unknown_name(position):
+            if word.text[:1].islower():
                 continue
-            best: dict[Known, tuple[float, bool, int, _Name]] = {}
-            for name, similarity in self._candidates(word, surnames=True):
-                literal = word.form.folded == name.words[-1].form.folded
-                ranked = (similarity, literal, -name.order, name)
-                if name.actor not in best or ranked[:3] > best[name.actor][:3]:
-                    best[name.actor] = ranked
-            if not best or self._names_something_else(position):
+            best: dict[Known, _Match] = {}  # each bearer's best reading of the surname
+            for surname, similarity in self._candidates(word, surnames=True):
+                match = self._match(surname, position, similarity)
+                if match is not None and (
+                    surname.actor not in best or match.preference < best[surname.actor].preference
+                ):
+                    best[surname.actor] = match
+            if not best:
                 continue
-            top = max(similarity for similarity, *_ in best.values())
-            bearers = {actor: ranked for actor, ranked in best.items() if ranked[0] == top}
-            for actor, weight in _resolve(bearers, named, word.start, exact=top == 1.0):
-                _, literal, _, name = bearers[actor]
-                score = round(top * weight, 4)
-                yield _Match(actor, name, position, position, word.start, word.end, score, literal)
+            top = min(best.values(), key=lambda m: m.preference)
+            if self._inside_unknown_name(top.first, top.last) or self._names_something_else(
+                top.last
+            ):
+                continue
+            bearers = {
+                actor: m
+                for actor, m in best.items()
+                if (m.first, m.last, m.score) == (top.first, top.last, top.score)
+            }
+            for actor, weight in _resolve(bearers, named, top.start, exact=top.score == 1.0):
+                yield bearers[actor]._replace(score=round(top.score * weight, 4))
 
-    def _inside_unknown_name(self, position: int) -> bool:
-        """The word is one of a longer name the record does not know: "Global Magnitsky",
-        "Alexander Lavrov" (a capitalized word that is no title stands before it, inside a
-        sentence), "Vladimir Kara-Murza" (a capitalized word follows it; a hyphen joins it
-        to one)."""
-        if self._next_capitalized(position) or (
-            position + 1 < len(self.words)
-            and self._gap(position + 1) in _JOINERS
-            and self.words[position + 1].text[:1].isupper()
+    def _inside_unknown_name(self, first: int, last: int) -> bool:
+        """The words are part of a longer name the record does not know: "Global Magnitsky",
+        "Alexander Lavrov" (a capitalized word that is no title stands before them, inside a
+        sentence), "Vladimir Kara-Murza" (a capitalized word follows them; a hyphen joins
+        them to one)."""
+        if self._next_capitalized(last) or (
+            last + 1 < len(self.words)
+            and self._gap(last + 1) in _JOINERS
+            and self.words[last + 1].text[:1].isupper()
         ):
             return True
-        if position == 0:
+        if first == 0:
             return False
-        before = self.words[position - 1]
-        gap = self._gap(position)
+        before = self.words[first - 1]
+        gap = self._gap(first)
         if not before.text[:1].isupper() or "\n" in gap:
             return False
         if gap in _JOINERS:
             return True
-        if not all(c in _SPACE for c in gap) or before.form.folded in TITLES or position == 1:
-            return False  # not beside it, a title, or the text's first word
-        lead = self._gap(position - 1)
+        if not all(c in _SPACE for c in gap) or before.form.folded in TITLES or first == 1:
+            return False  # not beside them, a title, or the text's first word
+        lead = self._gap(first - 1)
         return not any(char in lead for char in '.!?:;"“”«»—–\n')
 
 

@@ -146,6 +146,19 @@ def test_a_shared_surname_named_in_full_only_later_or_never() -> None:
     assert named("Sokolof spoke.") == []  # another spelling of a shared surname: too unsure
 
 
+def test_a_surname_hyphens_or_apostrophes_join_is_one() -> None:
+    obrien = Known("Person", "patrick-obrien", ("Patrick O'Brien",))
+    kara_murza = Known("Person", "vladimir-kara-murza", ("Vladimir Kara-Murza",))
+    murza = Known("Person", "ivan-murza", ("Ivan Murza",))
+    known = (obrien, kara_murza, murza)
+    assert named("Mr. O'Brien and O’Brien met Kara-Murza, then Murza.", known) == [
+        ("O'Brien", "patrick-obrien", SURNAME),
+        ("O’Brien", "patrick-obrien", SURNAME),
+        ("Kara-Murza", "vladimir-kara-murza", SURNAME),
+        ("Murza", "ivan-murza", SURNAME),
+    ]
+
+
 def test_the_longest_name_wins() -> None:
     assert slugs("The U.S. State Department said") == [
         ("U.S. State Department", "us-state-department")
