@@ -426,27 +426,42 @@ class _Form(NamedTuple):
     cyrillic: bool
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _form(word: str) -> _Form:
+    """A word's forms; those of words no name has (longer than ``MAX_NAME_WORD``) are
+    neither kept nor given a skeleton, so a text of long words fills no cache."""
+    if len(word) > MAX_NAME_WORD:
+        return _forms(word, sounds=False)
+    return _known_form(word)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _known_form(word: str) -> _Form:
+    return _forms(word, sounds=True)
+
+
+def _forms(word: str, *, sounds: bool) -> _Form:
     folded = "".join(fold(word).split())
     romanized = folded if folded.isascii() else "".join(latin(word).split())
     return _Form(
         folded=folded,
         latin=romanized,
-        skeleton=skeleton(romanized),
+        skeleton=skeleton(romanized) if sounds and len(romanized) <= MAX_NAME_WORD else "",
         cyrillic=any("\u0400" <= char <= "\u04ff" for char in folded),
     )
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _keys(form: _Form, *, probe: bool) -> frozenset[str]:
+    """``_word_keys``; none for a word too long for any name (and nothing cached)."""
+    return _word_keys(form, probe=probe) if form.skeleton else frozenset()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_keys(form: _Form, *, probe: bool) -> frozenset[str]:
     """The index keys of a name word (``probe``: the keys a word of the text looks up): as
     folded, in Latin, and its consonant skeleton; a skeleton of ``MIN_FUZZY_SKELETON``
     consonants or more is also found with one consonant more or less (an inflected form, a
     misspelling): a name word is stored under its skeleton's one-letter deletions, a text
     word looks up its own skeleton among those, and its deletions among the skeletons."""
-    if len(form.latin) > MAX_NAME_WORD:
-        return frozenset()
     keys = {form.folded, form.latin, f"s:{form.skeleton}"}
     if len(form.skeleton) >= MIN_FUZZY_SKELETON:
         shorter = deletions(form.skeleton)
@@ -565,6 +580,8 @@ def _similarity(word: str, form: _Form, name: _NameWord, *, fuzzy: bool) -> floa
     wanted = name.form
     if form.folded == wanted.folded or form.latin == wanted.latin:
         return 1.0
+    if not form.skeleton or not wanted.skeleton:  # a word too long for any name
+        return 0.0
     if form.cyrillic and wanted.cyrillic and _inflected(form.folded, wanted.folded):
         return INFLECTED
     if fuzzy:

@@ -59,4 +59,6 @@ class ScreeningQueries:
                 argument="text",
             )
         known = await known_actors(info.context.db)
-        return Screening.of(text, screen(text, known))
+        # Up to half a second of work for the largest text: off the event loop, which
+        # meanwhile answers other requests (and the readiness probe).
+        return Screening.of(text, await asyncio.to_thread(screen, text, known))

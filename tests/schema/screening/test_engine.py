@@ -21,6 +21,7 @@ from schema.screening.engine import (
     screen,
 )
 from tests.fuzz import FUZZ
+from tests.schema.screening.texts import TEXTS
 
 MAGNITSKY = Known("Person", "sergei-magnitsky", ("Sergei Magnitsky", "Сергей Магнитский"))
 KISLYAK = Known("Person", "sergei-kislyak", ("Sergei Kislyak", "Sergej Kisljak", "Сергей Кисляк"))
@@ -282,40 +283,7 @@ def test_the_largest_text_is_screened_in_bounded_time() -> None:
 
 
 @FUZZ
-@given(
-    text=st.one_of(
-        st.text(max_size=300),
-        st.lists(
-            st.sampled_from(
-                [
-                    "Sergei",
-                    "Magnitsky",
-                    "Magnitsky's",
-                    "Sokolov",
-                    "U.S.",
-                    "US",
-                    '"',
-                    "“",
-                    "”",
-                    "«",
-                    "»",
-                    "said",
-                    "he",
-                    "the",
-                    "prosecutor",
-                    ",",
-                    ".",
-                    " ",
-                    "\n\n",
-                    "Кремля",
-                    "according to",
-                    "—",
-                ]
-            ),
-            max_size=60,
-        ).map(" ".join),
-    )
-)
+@given(text=TEXTS)
 def test_random_texts_give_well_formed_screenings(text: str) -> None:
     found = screen(text, KNOWN)
     for mention in found.mentions:
@@ -327,3 +295,18 @@ def test_random_texts_give_well_formed_screenings(text: str) -> None:
         assert text[quote.start - 1] in '"“«'
         assert text[quote.end] in '"”»'
     assert [m.start for m in found.mentions] == sorted(m.start for m in found.mentions)
+
+
+@FUZZ
+@given(
+    names=st.lists(st.one_of(st.text(max_size=30), TEXTS), min_size=1, max_size=4),
+    person=st.booleans(),
+    text=TEXTS,
+)
+def test_random_names_give_well_formed_screenings(
+    names: list[str], person: bool, text: str
+) -> None:
+    actor = Known("Person" if person else "Organization", "random", tuple(names))
+    for mention in screen(text, (*KNOWN, actor)).mentions:
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert mention.matched in mention.actor.names

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 from hypothesis import given
-from hypothesis import strategies as st
 
 from api.settings import Settings
 from model.names import ORGANIZATIONS, PERSONS
@@ -15,6 +14,7 @@ from schema.screening.engine import MAX_SCREEN_CHARS
 from schema.screening.queries import MAX_KNOWN
 from tests.conftest import CommandRecorder, data, error_codes, graphql, serving
 from tests.fuzz import FUZZ
+from tests.schema.screening.texts import TEXTS
 
 SCREEN = """query($text: String!) {
   screen(text: $text) {
@@ -143,17 +143,7 @@ async def test_an_empty_text_names_nothing(client: httpx.AsyncClient) -> None:
 
 
 @FUZZ
-@given(
-    text=st.one_of(
-        st.text(max_size=400),
-        st.lists(
-            st.sampled_from(
-                ["Kislyak", "Lavrov's", "U.S.", "us", '"', "“", "”", "«", "»", "said", "he", " "]
-            ),
-            max_size=80,
-        ).map(" ".join),
-    )
-)
+@given(text=TEXTS)
 async def test_random_texts_are_screened_cleanly(client: httpx.AsyncClient, text: str) -> None:
     """Whatever the text: an answer without errors, whose passages are the text's own."""
     body: dict[str, Any] = await graphql(client, SCREEN, {"text": text})
