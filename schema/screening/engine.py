@@ -44,6 +44,11 @@ from schema.search.engine import WORD_MATCH, word_similarity
 
 MAX_SCREEN_CHARS = 200_000
 
+
+def _vocabulary(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Scores. A whole name or alias as written scores 1.0; a near spelling less (its words'
 # similarity, as search scores them); a surname alone less again.
 ALIKE = 0.7  # the least letter similarity of two spellings of one name word
@@ -64,318 +69,56 @@ _JOINERS = frozenset("-\u2010\u2011")
 
 # Words that make a capitalized phrase the name of something else: "Magnitsky Act",
 # "Hermitage Museum" name a law and a museum, not the person or the bank.
-NAMED_THINGS = frozenset(
-    {
-        "act",
-        "acts",
-        "law",
-        "laws",
-        "bill",
-        "prize",
-        "award",
-        "medal",
-        "foundation",
-        "fund",
-        "museum",
-        "gallery",
-        "library",
-        "street",
-        "avenue",
-        "square",
-        "boulevard",
-        "bridge",
-        "prospekt",
-        "institute",
-        "university",
-        "school",
-        "centre",
-        "center",
-        "hospital",
-        "airport",
-        "station",
-        "stadium",
-        "doctrine",
-        "plan",
-        "amendment",
-        "list",
-        "tower",
-        "hotel",
-        "park",
-    }
+NAMED_THINGS = _vocabulary(
+    """act acts law laws bill prize award medal foundation fund museum gallery library street
+    avenue square boulevard bridge prospekt institute university school centre center
+    hospital airport station stadium doctrine plan amendment list tower hotel park"""
 )
 # Capitalized words that may stand before a surname without being a first name.
-TITLES = frozenset(
-    {
-        "president",
-        "vice",
-        "minister",
-        "prime",
-        "foreign",
-        "interior",
-        "justice",
-        "defence",
-        "defense",
-        "finance",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "ambassador",
-        "envoy",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "judge",
-        "prosecutor",
-        "attorney",
-        "general",
-        "gen",
-        "colonel",
-        "col",
-        "lieutenant",
-        "lt",
-        "major",
-        "captain",
-        "capt",
-        "secretary",
-        "chancellor",
-        "deputy",
-        "governor",
-        "gov",
-        "mayor",
-        "spokesman",
-        "spokeswoman",
-        "former",
-        "acting",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "director",
-        "chief",
-        "patriarch",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "professor",
-        "prof",
-        "sir",
-        "lord",
-        "lady",
-        "dame",
-        "premier",
-        "commissioner",
-        "mp",
-        "mep",
-        "speaker",
-        "leader",
-        "lawyer",
-        "activist",
-        "opposition",
-        "investigator",
-        "officer",
-        "agent",
-        "businessman",
-        "tycoon",
-        "oligarch",
-        "journalist",
-        "editor",
-        "reporter",
-        "analyst",
-        "economist",
-        "lawmaker",
-        "delegate",
-        "ex",
-        "late",
-        "saint",
-        "st",
-    }
+TITLES = _vocabulary(
+    """president vice minister prime foreign interior justice defence defense finance senator
+    sen rep representative congressman congresswoman ambassador envoy mr mrs ms miss dr
+    judge prosecutor attorney general gen colonel col lieutenant lt major captain capt
+    secretary chancellor deputy governor gov mayor spokesman spokeswoman former acting
+    chairman chairwoman chair director chief patriarch king queen prince princess pope
+    professor prof sir lord lady dame premier commissioner mp mep speaker leader lawyer
+    activist opposition investigator officer agent businessman tycoon oligarch journalist
+    editor reporter analyst economist lawmaker delegate ex late saint st"""
 )
-ABBREVIATIONS = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "sen",
-        "rep",
-        "gen",
-        "gov",
-        "lt",
-        "col",
-        "capt",
-        "jr",
-        "sr",
-        "inc",
-        "corp",
-        "co",
-        "vs",
-        "prof",
-    }
+ABBREVIATIONS = _vocabulary(
+    """mr mrs ms dr st sen rep gen gov lt col capt jr sr inc corp co vs prof"""
 )
-PREPOSITIONS = frozenset(
-    {
-        "of",
-        "for",
-        "about",
-        "from",
-        "to",
-        "with",
-        "at",
-        "by",
-        "on",
-        "against",
-        "after",
-        "before",
-        "in",
-        "into",
-        "than",
-        "like",
-        "over",
-        "under",
-        "between",
-        "among",
-        "toward",
-        "towards",
-        "о",
-        "об",
-        "с",
-        "со",
-        "у",
-        "от",
-        "для",
-        "по",
-        "при",
-        "в",
-        "во",
-        "на",
-        "к",
-        "ко",
-        "из",
-    }
+PREPOSITIONS = _vocabulary(
+    """of for about from to with at by on against after before in into than like over under
+    between among toward towards о об с со у от для по при в во на к ко из"""
 )
 DETERMINERS = frozenset({"a", "an", "the"})
 PRONOUNS = frozenset({"he", "she", "он", "она"})
 DEFINITE = frozenset({"the", "this", "that"})
-SPOKESPERSONS = frozenset(
-    {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "spokesmen",
-        "spokeswomen",
-        "press",
-        "service",
-        "office",
-        "secretary",
-        "representative",
-        "representatives",
-        "statement",
-        "пресс",
-        "служба",
-        "представитель",
-        "представительница",
-    }
+SPOKESPERSONS = _vocabulary(
+    """spokesman spokeswoman spokesperson spokespeople spokesmen spokeswomen press service
+    office secretary representative representatives statement пресс служба представитель
+    представительница"""
 )
 # Verbs that attribute a quote wherever they stand in its sentence, and verbs that do so
 # only right before it ("added: …", "added that …"): "added the group to its register of
 # "foreign agents"" attributes nothing.
-SPEECH_VERBS = frozenset(
-    {
-        "said",
-        "says",
-        "say",
-        "saying",
-        "told",
-        "tells",
-        "tell",
-        "wrote",
-        "writes",
-        "write",
-        "replied",
-        "replies",
-        "reply",
-        "stated",
-        "states",
-        "declared",
-        "declares",
-        "warned",
-        "warns",
-        "insisted",
-        "insists",
-        "argued",
-        "argues",
-        "called",
-        "calls",
-        "described",
-        "describes",
-        "tweeted",
-        "posted",
-        "asked",
-        "asks",
-        "answered",
-        "answers",
-        "responded",
-        "responds",
-        "noted",
-        "notes",
-        "explained",
-        "explains",
-        "acknowledged",
-        "admitted",
-        "claimed",
-        "claims",
-        "quipped",
-        "joked",
-        "remarked",
-        "recalled",
-        "recalls",
-        "stressed",
-        "emphasised",
-        "emphasized",
-        "заявил",
-        "заявила",
-        "заявили",
-        "сказал",
-        "сказала",
-        "сказали",
-        "сообщил",
-        "сообщила",
-        "сообщили",
-        "отметил",
-        "отметила",
-        "отметили",
-        "добавил",
-        "добавила",
-        "добавили",
-        "подчеркнул",
-        "подчеркнула",
-        "написал",
-        "написала",
-        "ответил",
-        "ответила",
-        "назвал",
-        "назвала",
-        "назвали",
-        "пояснил",
-        "пояснила",
-        "заявляет",
-        "говорит",
-    }
+SPEECH_VERBS = _vocabulary(
+    """said says say saying told tells tell wrote writes write replied replies reply stated
+    states declared declares warned warns insisted insists argued argues called calls
+    described describes tweeted posted asked asks answered answers responded responds noted
+    notes explained explains acknowledged admitted claimed claims quipped joked remarked
+    recalled recalls stressed emphasised emphasized заявил заявила заявили сказал сказала
+    сказали сообщил сообщила сообщили отметил отметила отметили добавил добавила добавили
+    подчеркнул подчеркнула написал написала ответил ответила назвал назвала назвали пояснил
+    пояснила заявляет говорит"""
 )
 ADJACENT_VERBS = frozenset(
     {"added", "adds", "continued", "continues", "concluded", "announced", "urged"}
 )
 CLAUSE_BREAKS = re.compile(r",\s+(?:but|and|while|whereas|as|а|но|и)\s+|;\s+|\bthat\s+|\bчто\s+")
 MAX_PHRASE_WORDS = 8  # a speaker phrase after a quote ("…," a Foreign Office spokesperson said)
-MAX_LOOKBACK = 40  # mentions looked at to resolve a pronoun
+MAX_LOOKBACK = 40  # mentions (or words) looked back at to resolve a pronoun (a description)
 DESCRIBED_WINDOW = 6  # words after a description ("the prosecutor in the case, Pavel Sokolov")
 CONTEXT_CHARS = 600  # the most of a sentence read around a quote for its attribution
 MIN_FUZZY_SKELETON = 4  # shorter skeletons have too many neighbours one consonant away
@@ -476,46 +219,14 @@ def _word_keys(form: _Form, *, probe: bool) -> frozenset[str]:
 # Russian case endings: a name word in its dictionary form ends in one of the first, the
 # same word in another case in one of the second, after the same stem. Folded as names are
 # ("й" loses its breve).
-_DICTIONARY_ENDINGS = (
-    *(fold(ending) for ending in ("а", "я", "й", "ь", "о", "е", "ий", "ый", "ой", "ая", "яя")),
-    "",
-)
-_CASE_ENDINGS = frozenset(
+_DICTIONARY_ENDINGS = ("", *(fold(ending) for ending in _vocabulary("а я й ь о е ий ый ой ая яя")))
+_CASE_ENDINGS = {""} | {
     fold(ending)
-    for ending in (
-        "а",
-        "я",
-        "у",
-        "ю",
-        "е",
-        "и",
-        "ы",
-        "ой",
-        "ей",
-        "ом",
-        "ем",
-        "ым",
-        "им",
-        "ых",
-        "их",
-        "ого",
-        "его",
-        "ому",
-        "ему",
-        "ую",
-        "юю",
-        "ою",
-        "ами",
-        "ями",
-        "ах",
-        "ях",
-        "ам",
-        "ям",
-        "ов",
-        "ев",
-        "ью",
+    for ending in _vocabulary(
+        """а я у ю е и ы ой ей ом ем ым им ых их ого его ому ему ую юю ою ами ями ах ях ам ям ов
+        ев ью"""
     )
-) | {""}
+}
 _MIN_STEM = 4
 
 
@@ -1266,7 +977,7 @@ class _Quotes:
                 self._positions.setdefault(word.form.folded, []).append(position)
         occurrences = self._positions.get(noun, [])
         index = bisect.bisect_left(occurrences, bisect.bisect_left(self.word_starts, before))
-        for position in reversed(occurrences[:index]):
+        for position in reversed(occurrences[max(0, index - MAX_LOOKBACK) : index]):
             word = self.words[position]
             if self._inside_quote(word.start):
                 continue
