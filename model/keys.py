@@ -13,6 +13,7 @@ embedded SecantusDB lacks):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -59,6 +60,7 @@ def tokens(text: str) -> list[str]:
     return fold(text).split()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """Consonant skeleton of a Latin word, blind to transliteration variants:
     'magnitskiy', 'magnitsky' and 'magnitski' all give 'mgnck'."""

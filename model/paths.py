@@ -47,3 +47,6 @@ EVENT_SANCTIONS: Final = "sanctions"
 REPORTED_BY: Final = "reportedBy"
 REVISION_OPERATION: Final = "operation"
 MERGED_INTO: Final = "mergedInto"
+# What screening reads of persons and organizations: the names they are written with.
+NAME: Final = "name"
+ALIASES: Final = "aliases"

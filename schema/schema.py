@@ -30,6 +30,7 @@ from schema.persons.queries import PersonQueries
 from schema.revisions.queries import RevisionQueries
 from schema.sanctions.mutations import SanctionMutations
 from schema.sanctions.queries import SanctionQueries
+from schema.screening.queries import ScreeningQueries
 from schema.search.queries import SearchQueries
 from schema.statements.mutations import StatementMutations
 from schema.statements.queries import StatementQueries
@@ -47,6 +48,7 @@ class Query(
     StatementQueries,
     SanctionQueries,
     SearchQueries,
+    ScreeningQueries,
     KeyQueries,
     RevisionQueries,
 ):
