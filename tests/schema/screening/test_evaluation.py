@@ -13,8 +13,8 @@ import pytest
 
 from api.settings import Settings
 from bench.screening import HOLDOUT, EvaluationSet, Figures, corpus_actors, evaluate, load
-from model.derived import with_derived_fields
 from model.names import ORGANIZATIONS, PERSONS
+from model.revisions import Operation, Write, commit
 from model.store import Database, Document
 from tests.conftest import data
 
@@ -44,8 +44,8 @@ def _documents(section: str, actor: dict[str, Any]) -> Document:
         "citations": [],
     }
     if section == "persons":
-        return with_derived_fields(PERSONS, {**common, "countries": [], "positions": []})
-    return with_derived_fields(ORGANIZATIONS, {**common, "kind": "OTHER", "country": None})
+        return {**common, "countries": [], "positions": []}
+    return {**common, "kind": "OTHER", "country": None}
 
 
 @pytest.fixture(params=sorted(SETS))
@@ -77,10 +77,12 @@ def test_the_first_set_is_as_large_as_it_says() -> None:
 async def test_screening_meets_the_targets(
     client: httpx.AsyncClient, db: Database, evaluation: EvaluationSet
 ) -> None:
-    for section, collection in (("persons", PERSONS), ("organizations", ORGANIZATIONS)):
-        await db[collection].insert_many(
-            [_documents(section, actor) for actor in evaluation.actors[section]]
-        )
+    writes = [
+        Write(collection, actor["slug"], Operation.CREATE, _documents(section, actor))
+        for section, collection in (("persons", PERSONS), ("organizations", ORGANIZATIONS))
+        for actor in evaluation.actors[section]
+    ]
+    await commit(db, None, "test", writes)
     figures = Figures()
     for article in evaluation.articles:
         screening = (await data(client, SCREEN, {"text": article.text}))["screen"]
