@@ -9,7 +9,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 EXAMPLE_QUERY = """\
 # dossier: who did, said and sanctioned what, each fact cited.
-# Press the play button, then follow any citation back to its article.
+# Press the play button and choose an operation; follow any citation back to its article.
 query Dossier {
   person(slug: "sergei-kislyak") {
     name
@@ -41,6 +41,33 @@ query Dossier {
     score
     matched
     node { __typename ... on Sanction { title status } ... on Person { name } }
+  }
+}
+
+# Paste any text: who of the record it names, and who it quotes. Nothing is stored.
+query Screening {
+  screen(text: "\\"We will respond,\\" said Lavrov, as Magnitskiy's case went on.") {
+    mentions { quote start end score matched node { ... on Person { name slug } } }
+    quotes { quote speakerText speaker { ... on Person { name } } }
+  }
+}
+
+# A small write: cite one more passage for Sergei Kislyak (the "he" of the paragraph after
+# his quote). It needs an EDITOR key:
+# open Headers below and set {"Authorization": "Bearer <your secret>"}. Run it twice:
+# the second time expectedRevision is stale and the answer is a CONFLICT, as when two
+# editors change one fact at once (read `revision` again, then retry).
+mutation CiteAPassage {
+  updatePerson(input: {
+    id: "UGVyc29uOnNlcmdlaS1raXNseWFr"
+    expectedRevision: 1
+    addEvidence: [{
+      article: "moscow-times-magnitsky-bill"
+      quote: "He also said the U.S. government was showing a lack of respect for Russia"
+    }]
+  }) {
+    person { name revision citations { quote start end } }
+    userErrors { field message code }
   }
 }
 """

@@ -70,7 +70,7 @@ class ArticleDoc(TypedDict):
     publishedOn: DateDoc | None
     language: str | None
     photo: PhotoDoc | None
-    source: str
+    source: str | None  # the seed file; None for an article added through the API
     body: NotRequired[str]
     search: NotRequired[SearchDoc]
 

@@ -11,6 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from schema.admission import Admission
+from schema.articles.mutations import ArticleMutations
 from schema.articles.queries import ArticleQueries
 from schema.caching import parser_extension, validation_extension
 from schema.common.errors import QUERY_TOO_COMPLEX
@@ -57,6 +58,7 @@ class Query(
 
 @strawberry.type(description="Writes: facts, articles and API keys; each kept as a revision.")
 class Mutation(
+    ArticleMutations,
     PersonMutations,
     OrganizationMutations,
     EventMutations,

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date as calendar_date
 from enum import Enum
 from typing import Any
+from urllib.parse import urlsplit
 
 from model.documents import DateDoc, RefDoc, RefType
 from model.kinds import Precision
@@ -172,5 +173,20 @@ def ref_in(collections: Sequence[str], noun: str, *, required: bool = False) -> 
             return None
         type_name: RefType = TYPE_NAMES[holder]  # type: ignore[assignment]
         return RefDoc(type=type_name, slug=value)
+
+    return clean
+
+
+def web_address() -> Cleaner:
+    """An http(s) URL with a host; null stays null."""
+    words = text(2_000)
+
+    async def clean(draft: Draft, value: str | None, path: str) -> str | None:
+        address: str | None = await words(draft, value, path)
+        if address is not None:
+            parsed = urlsplit(address)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname or " " in address:
+                draft.fail(path, f"Not an http(s) address: {address[:100]!r}.")
+        return address
 
     return clean

@@ -58,7 +58,12 @@ class ScreeningQueries:
                 f"`text` may be at most {MAX_SCREEN_CHARS} characters, got {len(text)}.",
                 argument="text",
             )
-        known = await known_actors(info.context.db)
-        # Up to half a second of work for the largest text: off the event loop, which
-        # meanwhile answers other requests (and the readiness probe).
-        return Screening.of(text, await asyncio.to_thread(screen, text, known))
+        return await screened(info.context.db, text)
+
+
+async def screened(db: Database, text: str) -> Screening:
+    """``text`` screened against the record as it stands (an article just added, too)."""
+    known = await known_actors(db)
+    # Up to half a second of work for the largest text: off the event loop, which
+    # meanwhile answers other requests (and the readiness probe).
+    return Screening.of(text, await asyncio.to_thread(screen, text, known))

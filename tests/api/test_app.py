@@ -13,8 +13,10 @@ import pytest
 
 from api.graphiql import EXAMPLE_QUERY
 from api.observability import JsonFormatter
+from api.settings import Settings
 from model.store import Database
-from tests.conftest import data, error_codes
+from tests.conftest import data, error_codes, serving
+from tests.keys import make_key, with_admin
 
 
 async def test_graphiql_opens_with_the_example_query(client: httpx.AsyncClient) -> None:
@@ -26,10 +28,24 @@ async def test_graphiql_opens_with_the_example_query(client: httpx.AsyncClient) 
     assert json.loads(match.group(1)) == EXAMPLE_QUERY
 
 
+async def example(
+    client: httpx.AsyncClient, operation: str, secret: str | None = None
+) -> dict[str, Any]:
+    response = await client.post(
+        "/graphql",
+        json={"query": EXAMPLE_QUERY, "operationName": operation},
+        headers={"Authorization": f"Bearer {secret}"} if secret else None,
+    )
+    body: dict[str, Any] = response.json()
+    return body
+
+
 async def test_the_example_query_shows_a_person_with_everything_cited(
     client: httpx.AsyncClient,
 ) -> None:
-    result = await data(client, EXAMPLE_QUERY)
+    body = await example(client, "Dossier")
+    assert "errors" not in body
+    result = body["data"]
     person = result["person"]
     assert person["name"] == "Sergei Kislyak"
     assert person["positions"][0]["title"] == "Ambassador to the United States"
@@ -180,3 +196,24 @@ async def test_the_access_log_names_the_operation_and_its_codes(
     assert f'dossier_requests_total{{operation="{operation}",outcome="{outcome}"}} 1.0' in metrics
     for code in codes:
         assert f'dossier_graphql_errors_total{{code="{code}"}} 1.0' in metrics
+
+
+async def test_the_example_screening_finds_who_is_named_and_quoted(
+    client: httpx.AsyncClient,
+) -> None:
+    screening = (await example(client, "Screening"))["data"]["screen"]
+    named = {mention["node"]["slug"] for mention in screening["mentions"]}
+    assert named == {"sergei-lavrov", "sergei-magnitsky"}
+    assert [quote["speaker"] for quote in screening["quotes"]] == [{"name": "Sergei Lavrov"}]
+
+
+async def test_the_example_write_cites_once_then_meets_a_conflict(
+    settings: Settings, mongo_uri: str
+) -> None:
+    async with serving(with_admin(settings)) as http:
+        secret = await make_key(http, "desk", "EDITOR")
+        assert error_codes(await example(http, "CiteAPassage")) == ["UNAUTHENTICATED"]
+        first = (await example(http, "CiteAPassage", secret))["data"]["updatePerson"]
+        assert (first["person"]["revision"], first["userErrors"]) == (2, [])
+        again = (await example(http, "CiteAPassage", secret))["data"]["updatePerson"]
+        assert [error["code"] for error in again["userErrors"]] == ["CONFLICT"]
