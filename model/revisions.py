@@ -8,7 +8,9 @@ counter hands out is the commit order, which ``Query.changes`` pages through.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from typing import Final, TypeVar
 
 from pymongo import DeleteOne, InsertOne, ReplaceOne, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import OperationFailure
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from model import paths
 from model.derived import with_derived_fields
@@ -44,6 +46,7 @@ SEED_AUTHOR: Final = "seed"
 _SEQUENCE = "revisions"  # the counter document's _id
 _SEQUENCE_DIGITS = 16  # zero-padded, so the string order of revision ids is commit order
 _NO_TRANSACTIONS = 20  # IllegalOperation: a standalone server has no transactions
+_DUPLICATE_KEY = 11000
 
 TYPE_NAMES: dict[str, str] = {
     ARTICLES: "Article",
@@ -195,7 +198,12 @@ async def commit(
             revision["mergedInto"] = write.merged_into
         revisions.append(revision)
     for collection, batch in operations.items():
-        result = await db[collection].bulk_write(batch, ordered=True, session=session)
+        try:
+            result = await db[collection].bulk_write(batch, ordered=True, session=session)
+        except BulkWriteError as error:
+            if any(e.get("code") == _DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+                raise Conflict(collection, "?", None, None) from None  # created meanwhile
+            raise
         if result.matched_count + result.deleted_count + result.inserted_count != len(batch):
             raise Conflict(collection, "?", None, None)  # changed between read and write
     await db[REVISIONS].insert_many([dict(revision) for revision in revisions], session=session)
@@ -205,10 +213,12 @@ async def commit(
 async def _stored(
     db: Database, session: Session, writes: Sequence[Write]
 ) -> dict[tuple[str, str], Document]:
-    """The stored objects the writes replace, their revision and content only."""
+    """The stored objects the writes replace, their revision and content only. A creation
+    reads nothing: the unique ``_id`` refuses it if the object exists after all."""
     slugs: dict[str, list[str]] = {}
     for write in writes:
-        slugs.setdefault(write.collection, []).append(write.slug)
+        if write.expected is not None:
+            slugs.setdefault(write.collection, []).append(write.slug)
     found: dict[tuple[str, str], Document] = {}
     for collection, wanted in slugs.items():
         cursor = db[collection].find(
@@ -222,14 +232,32 @@ async def _stored(
 async def in_transaction(db: Database, work: Callable[[Session], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction, retried on transient errors as the driver advises.
 
+    Every write transaction increments the one counter, so two at once conflict and one
+    starts again: within a process they queue instead (others, elsewhere, still retry).
+
     A standalone server has no transactions: there ``work`` runs without one (and a
     warning says so), which is why docker-compose runs MongoDB as a replica set.
     """
-    async with db.client.start_session() as session:
-        try:
-            return await session.with_transaction(work)
-        except OperationFailure as error:
-            if error.code != _NO_TRANSACTIONS:
-                raise
-    logger.warning("the database has no transactions: writing without one")
-    return await work(None)
+    async with _writers():
+        async with db.client.start_session() as session:
+            try:
+                return await session.with_transaction(work)
+            except OperationFailure as error:
+                if error.code != _NO_TRANSACTIONS:
+                    raise
+        logger.warning("the database has no transactions: writing without one")
+        return await work(None)
+
+
+_WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writers() -> asyncio.Lock:
+    """This event loop's queue of write transactions (a lock belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    lock = _WRITERS.get(loop)
+    if lock is None:
+        lock = _WRITERS[loop] = asyncio.Lock()
+    return lock

@@ -352,7 +352,8 @@ async def _write(
     documents: dict[str, list[Document]],
     article: str,
     session: AsyncClientSession | None,
-) -> None:
+) -> int:
+    """Writes what changed of one article's documents; how many objects it wrote."""
     # Only an article loaded before can have left documents it no longer annotates.
     reloaded = await db[ARTICLES].find_one({"_id": article}, {"_id": 1}, session=session)
     writes: list[Write] = []
@@ -394,7 +395,7 @@ async def _write(
             if doc["_id"] not in edited
         ]
         writes += _writes(collection, merged, existing)
-    await commit(db, session, SEED_AUTHOR, writes)
+    return len(await commit(db, session, SEED_AUTHOR, writes))
 
 
 async def _check_references(
@@ -491,12 +492,12 @@ async def _write_article(
 ) -> LoadResult:
     article = annotations.article.slug
 
-    async def write(session: AsyncClientSession | None) -> None:
-        await _write(db, documents, article, session)
+    async def write(session: AsyncClientSession | None) -> int:
+        return await _write(db, documents, article, session)
 
-    await in_transaction(db, write)
+    written = await in_transaction(db, write)
     counts = {collection: len(docs) for collection, docs in documents.items()}
-    logger.info("loaded article %s: %s", article, counts)
+    logger.info("loaded article %s: %s; %d objects written", article, counts, written)
     return LoadResult(article=article, counts=counts)
 
 

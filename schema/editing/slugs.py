@@ -61,17 +61,11 @@ async def new_slug(
 
 
 async def _taken(draft: Draft, space: Sequence[str], slugs: list[str]) -> set[str]:
-    """The slugs an object of ``space`` holds, or held: a withdrawn or merged object's slug
-    stays with its history (its revisions, and where a merged one's id leads)."""
-    taken: set[str] = set()
-    for collection in space:
-        cursor = draft.db[collection].find(
-            {paths.ID: {"$in": slugs}}, {paths.ID: 1}, session=draft.session
-        )
-        taken.update([doc[paths.ID] async for doc in cursor])
+    """The slugs an object of ``space`` holds or held, in one look at the revisions: every
+    object was written with one, and a withdrawn or merged object's slug stays with its
+    history (its revisions, and where a merged one's id leads)."""
     keys = [node_key(collection, slug) for collection in space for slug in slugs]
     cursor = draft.db[REVISIONS].find(
         {paths.REVISION_NODE: {"$in": keys}}, {paths.REVISION_NODE: 1}, session=draft.session
     )
-    taken.update([doc[paths.REVISION_NODE].partition(":")[2] async for doc in cursor])
-    return taken
+    return {doc[paths.REVISION_NODE].partition(":")[2] async for doc in cursor}
