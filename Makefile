@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit seed schema bench mutation clean
+.PHONY: install run test lint typecheck unit seed schema bench bench-writes mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ schema: install
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.scale --json bench/results/scale.json --markdown bench/results/scale.md $(BENCH_ARGS)
+
+# The write benchmark (bench/README.md): createStatement throughput at size S with 1, 4 and 8
+# editors, and the scale benchmark's reads alone and beside an editor writing 5 facts/s, on a
+# copy of the corpus (which stays as loaded). About three minutes once the corpus is loaded.
+WRITES_ARGS ?=
+bench-writes: install
+	$(BIN)/python -m bench.writes --json bench/results/writes-s.json --markdown bench/results/writes-s.md $(WRITES_ARGS)
 
 # Mutation testing (bench/README.md, "Mutation testing"): mutmut on the three modules of the
 # issue "Tests that fail when the property breaks", one pass each with that module's own tests

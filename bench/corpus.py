@@ -297,7 +297,7 @@ MARKER = "bench_corpus"
 """Collection holding one document that names the corpus a database holds, once loaded."""
 
 
-GENERATOR_VERSION = 2  # bump when the generator's output changes
+GENERATOR_VERSION = 3  # bump when what a load writes changes (3: revisions, and each document's)
 
 
 def corpus_name(corpus: Corpus) -> str:

@@ -1,9 +1,10 @@
 """The processes the benchmarks run, started as a user would, measured and stopped.
 
-``bench.load`` and ``bench.scale`` start ``python -m api`` (and ``python -m bench.floor``)
-with ``start_server``, wait for it with ``wait_ready``, read its memory from ``/proc`` and
-stop it with ``stop_server``; ``bench.scale`` and ``bench.instructions`` take the database
-of a corpus size from ``database_uri``. Free ports come from ``api.embedded.free_port``.
+``bench.load``, ``bench.scale`` and ``bench.writes`` start ``python -m api`` (and
+``python -m bench.floor``) with ``start_server``, wait for it with ``wait_ready``, read its
+memory from ``/proc`` and stop it with ``stop_server``; ``bench.scale``,
+``bench.instructions`` and ``bench.writes`` take the database of a corpus size from
+``database_uri``. Free ports come from ``api.embedded.free_port``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,12 +159,22 @@ def interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def database_uri(data_dir: Path, size: str) -> Iterator[tuple[str, str]]:
+def database_uri(
+    data_dir: Path, size: str, *, copy_to: Path | None = None
+) -> Iterator[tuple[str, str]]:
     """``MONGODB_URI`` when set, else an embedded SecantusDB of the size's own (its data
-    under ``data_dir/<size>``, kept for the next run), started and stopped here."""
+    under ``data_dir/<size>``, kept for the next run), started and stopped here.
+
+    ``copy_to``: the embedded database runs on a copy of the size's files made there, so
+    that a benchmark that writes leaves the corpus as it was loaded (``MONGODB_URI`` is
+    written into as it is)."""
     uri = os.environ.get("MONGODB_URI")
     if uri:
         yield uri, "MONGODB_URI"
         return
-    with EmbeddedMongo(data_dir / size / "db", start_timeout_s=300) as embedded:
+    storage = data_dir / size / "db"
+    if copy_to is not None:
+        shutil.copytree(storage, copy_to)
+        storage = copy_to
+    with EmbeddedMongo(storage, start_timeout_s=300) as embedded:
         yield embedded.uri, "embedded SecantusDB"

@@ -11,6 +11,8 @@ import contextlib
 import json
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,13 @@ REQUEST_TIMEOUT_S = 30.0
 # A minimal HTTP/1.1 client: the load generator must cost less than what it measures
 
 
-def graphql_request(port: int, query: str, variables: dict[str, Any]) -> bytes:
+def graphql_request(
+    port: int, query: str, variables: dict[str, Any], headers: Mapping[str, str] | None = None
+) -> bytes:
     body = json.dumps({"query": query, "variables": variables}).encode()
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     head = (
-        f"POST /graphql HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"POST /graphql HTTP/1.1\r\nHost: {HOST}:{port}\r\n{extra}"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
@@ -74,12 +79,29 @@ async def fetch(port: int, request: bytes) -> tuple[int, bytes]:
             await writer.wait_closed()
 
 
+# Why a response does not count as answered (None: it does), from its status and body.
+Failure = Callable[[int, bytes], str | None]
+
+
+def failure_of(status: int, body: bytes) -> str | None:
+    """A read counts when it is a 200 without GraphQL errors."""
+    if status != 200:
+        return f"HTTP {status}"
+    return "GraphQL errors" if b'"errors"' in body else None
+
+
 @dataclass
 class Run:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str | None = None
     seconds: float = 0.0
+    failures: Counter[str] = field(default_factory=Counter)  # errors by what ``Failure`` said
+
+    def failed(self, kind: str, detail: str) -> None:
+        self.errors += 1
+        self.failures[kind] += 1
+        self.first_error = self.first_error or detail
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms)
@@ -93,18 +115,40 @@ class Run:
         }
 
 
-async def drive(port: int, requests: list[bytes], concurrency: int, seconds: float) -> Run:
-    """Each worker sends the requests in turn on its own connection until the time is up;
-    a request under way when it is up still counts."""
+async def drive(
+    port: int,
+    requests: list[bytes] | Iterator[bytes],
+    concurrency: int,
+    seconds: float,
+    *,
+    rate: float | None = None,
+    failure: Failure = failure_of,
+) -> Run:
+    """Each worker sends requests on its own connection until the time is up; a request
+    under way when it is up still counts. From a list, each worker goes round it from its
+    own offset; from an iterator (writes, each one different), each takes the next one.
+    ``rate``: so many requests per second in all, on a fixed schedule whose turns the
+    workers take in rotation (a slow answer delays its own worker's next turn only, and a
+    worker that fell behind catches up); None: each worker sends as soon as its last
+    request is answered."""
     run = Run()
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    deadline = began + seconds
 
     async def worker(offset: int) -> None:
         reader, writer = await asyncio.open_connection(HOST, port)
-        index = offset
+        index = turn = offset
         try:
             while time.perf_counter() < deadline:
-                request = requests[index % len(requests)]
+                if rate is not None:
+                    due, turn = began + turn / rate, turn + concurrency
+                    await asyncio.sleep(min(due, deadline) - time.perf_counter())
+                    if time.perf_counter() >= deadline:
+                        break
+                if isinstance(requests, list):
+                    request = requests[index % len(requests)]
+                else:
+                    request = next(requests)
                 index += 1
                 started = time.perf_counter()
                 try:
@@ -112,14 +156,13 @@ async def drive(port: int, requests: list[bytes], concurrency: int, seconds: flo
                         exchange(reader, writer, request), REQUEST_TIMEOUT_S
                     )
                 except (TimeoutError, OSError, ConnectionError, ValueError) as exc:
-                    run.errors += 1
-                    run.first_error = run.first_error or repr(exc)
+                    run.failed("no response", repr(exc))
                     writer.close()
                     reader, writer = await asyncio.open_connection(HOST, port)
                     continue
-                if status != 200 or b'"errors"' in body:
-                    run.errors += 1
-                    run.first_error = run.first_error or f"{status} {body[:300]!r}"
+                kind = failure(status, body)
+                if kind is not None:
+                    run.failed(kind, f"{status} {body[:300]!r}")
                 else:
                     run.latencies_ms.append((time.perf_counter() - started) * 1000)
         finally:
