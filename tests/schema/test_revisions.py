@@ -11,8 +11,9 @@ import pytest
 from api.settings import Settings
 from model.names import PERSONS, REVISIONS
 from model.store import Database
+from schema.common.ids import to_global_id
 from tests.conftest import data, error_codes, serving
-from tests.keys import with_admin, writer
+from tests.keys import ADMIN_SECRET, Writer, with_admin, writer
 
 HISTORY = """query($slug: String!) {
   person(slug: $slug) {
@@ -132,3 +133,16 @@ async def test_the_seed_never_undoes_an_editor(
     assert "left as they are" in caplog.text
     # Nothing else changed either, so the reload wrote nothing.
     assert await db[REVISIONS].count_documents({}) == revisions
+
+
+async def test_the_seed_never_brings_back_what_an_admin_withdrew(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    statement = to_global_id("Statement", "kislyak-instrument-of-pressure")
+    withdraw = """mutation($id: ID!) { deleteNode(input: {id: $id, expectedRevision: 1,
+                    reason: "A test withdrawal."}) { deletedId userErrors { code } } }"""
+    admin = Writer(client, ADMIN_SECRET)
+    assert (await admin.data(withdraw, {"id": statement}))["deleteNode"]["deletedId"] == statement
+    async with serving(settings) as restarted:
+        again = await data(restarted, "query($id: ID!) { node(id: $id) { id } }", {"id": statement})
+    assert again["node"] is None
