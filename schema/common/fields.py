@@ -79,15 +79,17 @@ async def load_listed(
     return [node.from_doc(doc) for doc in await loader_of(info, loader).load(key)]
 
 
-def _field(
+def field_of(
     resolve: Callable[..., Any],
     parameters: list[inspect.Parameter],
     returns: Any,
     description: str,
     metadata: dict[str, Any] | None = None,
+    **options: Any,
 ) -> Any:
     """A Strawberry field whose arguments are ``parameters``: Strawberry reads them from the
-    resolver's signature, so one resolver serves fields with different arguments."""
+    resolver's signature, so one resolver serves fields with different arguments.
+    ``options``: Strawberry's own (``permission_classes``)."""
     context = [
         inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
         inspect.Parameter(
@@ -97,7 +99,7 @@ def _field(
     resolve.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         context + parameters, return_annotation=returns
     )
-    return strawberry.field(resolver=resolve, description=description, metadata=metadata)
+    return strawberry.field(resolver=resolve, description=description, metadata=metadata, **options)
 
 
 def _argument(name: str, annotation: Any) -> inspect.Parameter:
@@ -125,7 +127,7 @@ def by_slug(node: type[Stored], *, description: str) -> Any:
         inspect.Parameter.KEYWORD_ONLY,
         annotation=Annotated[str, strawberry.argument(description="The slug.")],
     )
-    return _field(resolve, [slug], node | None, description)
+    return field_of(resolve, [slug], node | None, description)
 
 
 def reference(node: type[Stored], *, held_in: str, description: str) -> Any:
@@ -135,7 +137,7 @@ def reference(node: type[Stored], *, held_in: str, description: str) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> Any:
         return await load_one(info, node, getattr(root, held_in))
 
-    return _field(resolve, [], node | None, description)
+    return field_of(resolve, [], node | None, description)
 
 
 def listed(node: type[Stored], *, by: str, description: str, most: int) -> Any:
@@ -147,7 +149,7 @@ def listed(node: type[Stored], *, by: str, description: str, most: int) -> Any:
     async def resolve(root: Any, info: strawberry.Info) -> Any:
         return await load_listed(info, node, loader, root.slug)
 
-    return _field(resolve, [], list[node], description, bound(most))  # type: ignore[valid-type]
+    return field_of(resolve, [], list[node], description, bound(most))  # type: ignore[valid-type]
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def listing(
         arguments.append(_argument("filter", Annotated[filter_input | None, conditions]))
     if isinstance(order, Orders):
         arguments.append(_argument("order_by", order.argument))
-    return _field(resolve, arguments + PAGINATION, connection, description)
+    return field_of(resolve, arguments + PAGINATION, connection, description)
 
 
 def _slug(root: Any) -> str:
@@ -290,4 +292,4 @@ def nested_connection(
         )
 
     returns: Any = Annotated[connection, strawberry.lazy(module)]
-    return _field(resolve, PAGINATION, returns, description)
+    return field_of(resolve, PAGINATION, returns, description)

@@ -1,20 +1,16 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from model.documents import ParticipantDoc
 from model.names import EVENTS
 from model.references import ACTORS
-from schema.common.mutations import INPUT
-from schema.context import Info
 from schema.editing.cleaners import MAX_TEXT, choice, fuzzy_date, listed, ref_in, text
 from schema.editing.draft import Draft
-from schema.editing.writing import Fact, create, update
+from schema.editing.fields import correction, creation
+from schema.editing.writing import Fact
 from schema.events.inputs import CreateEventInput, ParticipantInput, UpdateEventInput
 from schema.events.types import Event, EventPayload
-from schema.keys.permissions import IsEditor
 
 _actor = ref_in(ACTORS, "person or organization")
 _description = text()
@@ -46,22 +42,17 @@ EVENT = Fact(
 
 @strawberry.type
 class EventMutations:
-    @strawberry.mutation(
-        description="Add an event, citing at least one passage that states it. EDITOR.",
-        permission_classes=[IsEditor],
+    create_event = creation(
+        EVENT,
+        CreateEventInput,
+        EventPayload,
+        Event,
+        description="Add an event, citing at least one passage that states it.",
     )
-    async def create_event(
-        self, info: Info, input: Annotated[CreateEventInput, INPUT]
-    ) -> EventPayload:
-        outcome = await create(info, EVENT, input)
-        return EventPayload(event=outcome.made(Event), user_errors=outcome.user_errors)
-
-    @strawberry.mutation(
-        description="Correct an event or cite more passages for it. EDITOR.",
-        permission_classes=[IsEditor],
+    update_event = correction(
+        EVENT,
+        UpdateEventInput,
+        EventPayload,
+        Event,
+        description="Correct an event or cite more passages for it.",
     )
-    async def update_event(
-        self, info: Info, input: Annotated[UpdateEventInput, INPUT]
-    ) -> EventPayload:
-        outcome = await update(info, EVENT, input)
-        return EventPayload(event=outcome.made(Event), user_errors=outcome.user_errors)

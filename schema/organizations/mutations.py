@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from model.names import ORGANIZATIONS
-from schema.common.mutations import INPUT
-from schema.context import Info
 from schema.editing.cleaners import COUNTRY, MAX_TEXT, choice, code, listed, text
-from schema.editing.writing import Fact, create, update
-from schema.keys.permissions import IsEditor
+from schema.editing.fields import correction, creation
+from schema.editing.writing import Fact
 from schema.organizations.inputs import CreateOrganizationInput, UpdateOrganizationInput
 from schema.organizations.types import Organization, OrganizationPayload
 
@@ -28,26 +24,17 @@ ORGANIZATION = Fact(
 
 @strawberry.type
 class OrganizationMutations:
-    @strawberry.mutation(
-        description="Add an organization, citing at least one passage that names it. EDITOR.",
-        permission_classes=[IsEditor],
+    create_organization = creation(
+        ORGANIZATION,
+        CreateOrganizationInput,
+        OrganizationPayload,
+        Organization,
+        description="Add an organization, citing at least one passage that names it.",
     )
-    async def create_organization(
-        self, info: Info, input: Annotated[CreateOrganizationInput, INPUT]
-    ) -> OrganizationPayload:
-        outcome = await create(info, ORGANIZATION, input)
-        return OrganizationPayload(
-            organization=outcome.made(Organization), user_errors=outcome.user_errors
-        )
-
-    @strawberry.mutation(
-        description="Correct an organization or cite more passages for it. EDITOR.",
-        permission_classes=[IsEditor],
+    update_organization = correction(
+        ORGANIZATION,
+        UpdateOrganizationInput,
+        OrganizationPayload,
+        Organization,
+        description="Correct an organization or cite more passages for it.",
     )
-    async def update_organization(
-        self, info: Info, input: Annotated[UpdateOrganizationInput, INPUT]
-    ) -> OrganizationPayload:
-        outcome = await update(info, ORGANIZATION, input)
-        return OrganizationPayload(
-            organization=outcome.made(Organization), user_errors=outcome.user_errors
-        )

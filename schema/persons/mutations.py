@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from model.documents import PositionDoc
 from model.names import ORGANIZATIONS, PERSONS
-from schema.common.mutations import INPUT
-from schema.context import Info
 from schema.editing.cleaners import (
     COUNTRY,
     MAX_TEXT,
@@ -18,8 +14,8 @@ from schema.editing.cleaners import (
     text,
 )
 from schema.editing.draft import Draft
-from schema.editing.writing import Fact, create, update
-from schema.keys.permissions import IsEditor
+from schema.editing.fields import correction, creation
+from schema.editing.writing import Fact
 from schema.persons.inputs import CreatePersonInput, PositionInput, UpdatePersonInput
 from schema.persons.types import Person, PersonPayload
 
@@ -52,22 +48,17 @@ PERSON = Fact(
 
 @strawberry.type
 class PersonMutations:
-    @strawberry.mutation(
-        description="Add a person, citing at least one passage that names them. EDITOR.",
-        permission_classes=[IsEditor],
+    create_person = creation(
+        PERSON,
+        CreatePersonInput,
+        PersonPayload,
+        Person,
+        description="Add a person, citing at least one passage that names them.",
     )
-    async def create_person(
-        self, info: Info, input: Annotated[CreatePersonInput, INPUT]
-    ) -> PersonPayload:
-        outcome = await create(info, PERSON, input)
-        return PersonPayload(person=outcome.made(Person), user_errors=outcome.user_errors)
-
-    @strawberry.mutation(
-        description="Correct a person or cite more passages for them. EDITOR.",
-        permission_classes=[IsEditor],
+    update_person = correction(
+        PERSON,
+        UpdatePersonInput,
+        PersonPayload,
+        Person,
+        description="Correct a person or cite more passages for them.",
     )
-    async def update_person(
-        self, info: Info, input: Annotated[UpdatePersonInput, INPUT]
-    ) -> PersonPayload:
-        outcome = await update(info, PERSON, input)
-        return PersonPayload(person=outcome.made(Person), user_errors=outcome.user_errors)

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from model.names import SANCTIONS
 from model.references import ACTORS
-from schema.common.mutations import INPUT
-from schema.context import Info
 from schema.editing.cleaners import (
     MAX_TEXT,
     choice,
@@ -18,8 +14,8 @@ from schema.editing.cleaners import (
     slug_in,
     text,
 )
-from schema.editing.writing import Fact, create, update
-from schema.keys.permissions import IsEditor
+from schema.editing.fields import correction, creation
+from schema.editing.writing import Fact
 from schema.sanctions.inputs import CreateSanctionInput, UpdateSanctionInput
 from schema.sanctions.types import Sanction, SanctionPayload
 
@@ -45,22 +41,17 @@ SANCTION = Fact(
 
 @strawberry.type
 class SanctionMutations:
-    @strawberry.mutation(
-        description="Add a sanction, citing at least one passage that states it. EDITOR.",
-        permission_classes=[IsEditor],
+    create_sanction = creation(
+        SANCTION,
+        CreateSanctionInput,
+        SanctionPayload,
+        Sanction,
+        description="Add a sanction, citing at least one passage that states it.",
     )
-    async def create_sanction(
-        self, info: Info, input: Annotated[CreateSanctionInput, INPUT]
-    ) -> SanctionPayload:
-        outcome = await create(info, SANCTION, input)
-        return SanctionPayload(sanction=outcome.made(Sanction), user_errors=outcome.user_errors)
-
-    @strawberry.mutation(
-        description="Correct a sanction or cite more passages for it. EDITOR.",
-        permission_classes=[IsEditor],
+    update_sanction = correction(
+        SANCTION,
+        UpdateSanctionInput,
+        SanctionPayload,
+        Sanction,
+        description="Correct a sanction or cite more passages for it.",
     )
-    async def update_sanction(
-        self, info: Info, input: Annotated[UpdateSanctionInput, INPUT]
-    ) -> SanctionPayload:
-        outcome = await update(info, SANCTION, input)
-        return SanctionPayload(sanction=outcome.made(Sanction), user_errors=outcome.user_errors)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from model import paths
@@ -9,8 +7,6 @@ from model.citations import occurrences
 from model.names import ORGANIZATIONS, STATEMENTS
 from model.references import ACTORS, SUBJECTS
 from model.store import Document
-from schema.common.mutations import INPUT
-from schema.context import Info
 from schema.editing.cleaners import (
     MAX_TEXT,
     choice,
@@ -21,8 +17,8 @@ from schema.editing.cleaners import (
     text,
 )
 from schema.editing.draft import Draft
-from schema.editing.writing import Fact, create, update
-from schema.keys.permissions import IsEditor
+from schema.editing.fields import correction, creation
+from schema.editing.writing import Fact
 from schema.statements.inputs import CreateStatementInput, UpdateStatementInput
 from schema.statements.types import Statement, StatementKind, StatementPayload
 
@@ -66,22 +62,17 @@ STATEMENT = Fact(
 
 @strawberry.type
 class StatementMutations:
-    @strawberry.mutation(
-        description="Add a statement, citing at least one passage that reports it. EDITOR.",
-        permission_classes=[IsEditor],
+    create_statement = creation(
+        STATEMENT,
+        CreateStatementInput,
+        StatementPayload,
+        Statement,
+        description="Add a statement, citing at least one passage that reports it.",
     )
-    async def create_statement(
-        self, info: Info, input: Annotated[CreateStatementInput, INPUT]
-    ) -> StatementPayload:
-        outcome = await create(info, STATEMENT, input)
-        return StatementPayload(statement=outcome.made(Statement), user_errors=outcome.user_errors)
-
-    @strawberry.mutation(
-        description="Correct a statement or cite more passages for it. EDITOR.",
-        permission_classes=[IsEditor],
+    update_statement = correction(
+        STATEMENT,
+        UpdateStatementInput,
+        StatementPayload,
+        Statement,
+        description="Correct a statement or cite more passages for it.",
     )
-    async def update_statement(
-        self, info: Info, input: Annotated[UpdateStatementInput, INPUT]
-    ) -> StatementPayload:
-        outcome = await update(info, STATEMENT, input)
-        return StatementPayload(statement=outcome.made(Statement), user_errors=outcome.user_errors)
