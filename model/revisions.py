@@ -12,7 +12,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final, TypeVar
@@ -83,8 +83,9 @@ class Conflict(Exception):
 @dataclass(frozen=True)
 class Write:
     """One object written by a commit. ``doc`` is the whole object as it is to be stored
-    (derived fields are added here); None for DELETE and MERGE, which remove it.
-    ``expected``: the revision the stored object must be at (None: it must not exist)."""
+    (derived fields are added here); None removes it (a DELETE, or the MERGE of a
+    duplicate, which names the object it went into). ``expected``: the revision the stored
+    object must be at (None: it must not exist)."""
 
     collection: str
     slug: str
@@ -93,7 +94,6 @@ class Write:
     expected: int | None = None
     reason: str | None = None
     merged_into: str | None = None
-    changed: Sequence[str] | None = field(default=None)  # None: worked out by the commit
 
 
 def node_key(collection: str, slug: str) -> str:
@@ -188,9 +188,7 @@ async def commit(
             operation=write.operation.value,
             author=author,
             at=at,
-            changedFields=list(write.changed)
-            if write.changed is not None
-            else changed_fields(write.collection, before, write.doc),
+            changedFields=changed_fields(write.collection, before, write.doc),
             reason=write.reason,
             state=state,
         )
