@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -24,7 +23,6 @@ import pytest
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
-    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLInterfaceType,
@@ -44,48 +42,36 @@ from hypothesis import strategies as st
 
 from schema.export import sdl
 from tests.fuzz import FUZZ
+from tests.inputs import (
+    HOSTILE,
+    INT_MAX,
+    INT_MIN,
+    SLUGS,
+    InputValues,
+    Leaf,
+    answered,
+    b64,
+    codes,
+    global_ids,
+    long_strings,
+    no_leak_words,
+    no_leaks,
+)
 
 SCHEMA = build_schema(sdl())
 assert SCHEMA.query_type is not None
 QUERY_FIELDS: dict[str, GraphQLField] = dict(SCHEMA.query_type.fields)
 
-CODES = {
-    "BAD_USER_INPUT",
-    "GRAPHQL_VALIDATION_FAILED",
-    "GRAPHQL_PARSE_FAILED",
-    "TIMEOUT",
-    "SERVICE_UNAVAILABLE",
-    "INTERNAL_SERVER_ERROR",
-    "QUERY_TOO_COMPLEX",
-}
 # A fixed, valid document with well-typed variables can fail only on argument values
 # (or on the database being slow or away).
 VALUE_CODES = {"BAD_USER_INPUT", "TIMEOUT", "SERVICE_UNAVAILABLE", "QUERY_TOO_COMPLEX"}
-LEAKS = ("Traceback", 'File "', "pymongo", "bson", "secantus")
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 DEFAULT_PAGE_SIZE = 20
 DEFAULT_SEARCH_SIZE = 10
-# Variables this small (as ASCII-escaped JSON) are never refused as too large.
-SMALL_VARIABLES = 10_000
 KNOWN_GOOD = "{ persons(first: 1) { totalCount nodes { slug } } }"
-
-
-def b64(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 # -- strategies for argument values --------------------------------------------
 
-SLUGS = [
-    "sergei-kislyak",
-    "sergei-magnitsky",
-    "russia",
-    "us-state-department",
-    "magnitsky-act",
-    "magnitsky-death",
-    "moscow-times-magnitsky-bill",
-]
-NODE_TYPES = ["Person", "Organization", "Event", "Statement", "Sanction", "Article"]
 ORDER_NAMES = [
     "persons.name-asc",
     "persons.name-desc",
@@ -94,59 +80,6 @@ ORDER_NAMES = [
     *(f"{c}.date-{d}" for c in ("events", "statements", "sanctions") for d in ("asc", "desc")),
     "name-asc",
     "",
-]
-HOSTILE = [
-    ".*",
-    "^",
-    "$",
-    "\\",
-    "(",
-    "[",
-    "a|b",
-    "*",
-    "+?",
-    "$where",
-    "$gt",
-    "$ne",
-    "$regex",
-    "$expr",
-    "$function",
-    '{"$ne": null}',
-    '{"$gt": ""}',
-    '{"$regex": ".*"}',
-    "this.name == 'x' || true",
-    "function() { return true; }",
-    "' OR '1'='1",
-    "\x00",
-    "\x1f",
-    "\uffff",
-    "__proto__",
-    "constructor",
-    "null",
-    "undefined",
-    "NaN",
-    "",
-    " ",
-    "\t\n",
-    "%00",
-    "../../etc/passwd",
-    "magnitsky",
-    "Magnitsky",
-    "Кисляк",
-    "kislyak",
-    "Sergeï",
-    "RU",
-    "us",
-    "2009",
-    "2009-11",
-    "2009-11-16",
-    "2009-13",
-    "2009-02-30",
-    "0000",
-    "9999-99-99",
-    "-2009",
-    "+2009",
-    "2009-1",
 ]
 OPERATOR_VALUES: list[Any] = [
     {"$gt": ""},
@@ -220,17 +153,6 @@ cursors = (
     | json_values.map(lambda value: b64(json.dumps(value)))
     | st.binary(max_size=40).map(lambda raw: base64.urlsafe_b64encode(raw).decode())
 )
-global_ids = st.builds(
-    lambda type_name, separator, slug: b64(f"{type_name}{separator}{slug}"),
-    st.sampled_from([*NODE_TYPES, "Nope", "", "person", "Node", "Query", "PersonConnection"]),
-    st.sampled_from([":", "::", "", " :", ":\x00"]),
-    st.sampled_from(SLUGS) | st.text(max_size=20),
-)
-long_strings = st.builds(
-    lambda unit, size: (unit * size)[:size],
-    st.text(min_size=1, max_size=8) | st.sampled_from(HOSTILE[:20]).filter(bool),
-    st.integers(100, 2000),
-)
 strings: st.SearchStrategy[str] = st.one_of(
     st.text(max_size=40),  # any code point but lone surrogates, control characters included
     st.text(st.characters(codec="ascii"), max_size=30),
@@ -258,48 +180,20 @@ def scalar_values(named: GraphQLScalarType) -> st.SearchStrategy[Any]:
     raise NotImplementedError(f"no strategy for scalar {named.name}")
 
 
-def values(type_: GraphQLInputType) -> st.SearchStrategy[Any]:
-    """Well-typed values of ``type_``: coercion accepts them, resolvers get to judge them."""
-    if isinstance(type_, GraphQLNonNull):
-        return present_values(type_.of_type)
-    return st.none() | present_values(type_)
-
-
-def present_values(type_: GraphQLInputType) -> st.SearchStrategy[Any]:
-    if isinstance(type_, GraphQLList):
-        item = values(type_.of_type)
-        return st.lists(item, max_size=5) | st.builds(
-            lambda one, count: [one] * count, item, st.integers(95, 105)
-        )
-    if isinstance(type_, GraphQLScalarType):
-        return scalar_values(type_)
+def leaf_values(type_: Leaf, place: str) -> st.SearchStrategy[Any]:
     if isinstance(type_, GraphQLEnumType):
         return st.sampled_from(sorted(type_.values))
-    if isinstance(type_, GraphQLInputObjectType):
-        return input_objects(type_.fields, values)
-    raise NotImplementedError(f"no strategy for {type_}")
+    return scalar_values(type_)
 
 
-def input_objects(
-    fields: dict[str, GraphQLInputField],
-    value_of: Callable[[GraphQLInputType], st.SearchStrategy[Any]],
-) -> st.SearchStrategy[dict[str, Any]]:
-    required = {name: value_of(f.type) for name, f in fields.items() if is_required_input_field(f)}
-    optional = {name: value_of(f.type) for name, f in fields.items() if name not in required}
-    return st.fixed_dictionaries(required, optional=optional)
-
-
-def no_leak_words(variables: dict[str, Any]) -> bool:
-    """Inputs must not hold the words the leak check looks for, or an echo would trip it."""
-    text = json.dumps(variables, ensure_ascii=False).lower()
-    return not any(leak.lower() in text for leak in LEAKS)
-
-
-def arguments(field: GraphQLField) -> st.SearchStrategy[dict[str, Any]]:
-    """Variables for every argument of ``field``; optional ones may be left out."""
-    required = {name: values(a.type) for name, a in field.args.items() if is_required_argument(a)}
-    optional = {name: values(a.type) for name, a in field.args.items() if name not in required}
-    return st.fixed_dictionaries(required, optional=optional).filter(no_leak_words)
+VALUES = InputValues(
+    leaf_values,
+    lists=lambda item: (
+        st.lists(item, max_size=5)
+        | st.builds(lambda one, count: [one] * count, item, st.integers(95, 105))
+    ),
+)
+values = VALUES.of
 
 
 # -- strategies for values of the wrong type -------------------------------------
@@ -345,7 +239,7 @@ def wrong_values(type_: GraphQLInputType, *, bare: bool = False) -> st.SearchStr
         listed = st.sampled_from(names)
     elif isinstance(type_, GraphQLInputObjectType):
         options += input_object_wrong_values(type_)
-        listed = input_objects(type_.fields, values)
+        listed = VALUES.fields(type_)
     else:
         raise NotImplementedError(f"no wrong values for {type_}")
     if not bare:
@@ -355,7 +249,7 @@ def wrong_values(type_: GraphQLInputType, *, bare: bool = False) -> st.SearchStr
 
 def input_object_wrong_values(type_: GraphQLInputObjectType) -> list[st.SearchStrategy[Any]]:
     fields = type_.fields
-    valid = input_objects(fields, values)
+    valid = VALUES.fields(type_)
     unknown_field = st.builds(
         lambda base, name, value: {**base, f"zz{name}": value},
         valid,
@@ -427,7 +321,7 @@ def operation(name: str) -> str:
 
 # The fields that take arguments (``viewer`` and ``apiKeys`` take none).
 FIELD_NAMES = sorted(name for name, field in QUERY_FIELDS.items() if field.args)
-ARGUMENTS = {name: arguments(QUERY_FIELDS[name]) for name in FIELD_NAMES}
+ARGUMENTS = {name: VALUES.arguments(QUERY_FIELDS[name]) for name in FIELD_NAMES}
 WRONG_ARGUMENTS = {
     name: wrong_arguments(QUERY_FIELDS[name]) for name in FIELD_NAMES if QUERY_FIELDS[name].args
 }
@@ -437,57 +331,14 @@ OPERATIONS = {name: operation(name) for name in FIELD_NAMES}
 # -- checks ------------------------------------------------------------------------
 
 
-async def post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> httpx.Response:
-    return await client.post("/graphql", json={"query": query, "variables": variables})
-
-
-def no_leaks(response: httpx.Response) -> None:
-    assert response.status_code < 500, response.text
-    text = response.text.lower()
-    for leak in LEAKS:
-        assert leak.lower() not in text, f"{leak!r} leaked: {response.text[:2000]}"
-
-
-def graphql_body(response: httpx.Response) -> dict[str, Any]:
-    """A well-formed GraphQL response: JSON object, ``data`` and/or ``errors``, coded errors."""
-    no_leaks(response)
-    assert response.status_code in (200, 400), response.text[:2000]
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body, dict), body
-    assert "data" in body or "errors" in body, body
-    assert set(body) <= {"data", "errors", "extensions"}, body
-    assert body.get("data") is None or isinstance(body["data"], dict), body
-    if "errors" in body:
-        errors = body["errors"]
-        assert isinstance(errors, list), body
-        assert errors, body
-        for error in errors:
-            assert isinstance(error, dict), body
-            assert isinstance(error.get("message"), str), error
-            assert error["message"], error
-            code = (error.get("extensions") or {}).get("code")
-            assert code in CODES, error
-            assert code != "INTERNAL_SERVER_ERROR", error
-    return body
-
-
 async def answer(
     client: httpx.AsyncClient, name: str, variables: dict[str, Any]
 ) -> dict[str, Any] | None:
     """The GraphQL response to ``name`` with ``variables``; None when refused as too large."""
-    response = await post(client, OPERATIONS[name], variables)
-    event(f"HTTP {response.status_code}")
-    if response.status_code == 413:  # the server's limit on the size of variables
-        no_leaks(response)
-        size = len(json.dumps(variables))
-        assert size > SMALL_VARIABLES, (size, variables, response.text)
-        return None
-    return graphql_body(response)
-
-
-def codes(body: dict[str, Any]) -> set[str]:
-    return {error["extensions"]["code"] for error in body.get("errors", [])}
+    response = await client.post(
+        "/graphql", json={"query": OPERATIONS[name], "variables": variables}
+    )
+    return answered(response, variables)
 
 
 def page_size(variables: dict[str, Any]) -> int:
