@@ -7,6 +7,8 @@ writes of one article then go in one transaction where the server has them.
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -447,6 +449,24 @@ def prepare_text(annotations: Annotations, raw: str, name: str) -> PreparedArtic
 
 
 def prepare(annotation_path: Path) -> PreparedArticle:
+    """The article of an annotation file, checked and made into documents. Checking is
+    most of a load's work and the files rarely change: an unchanged file's documents are
+    taken from memory (a copy: writing adds derived keys to them)."""
+    text_path = annotation_path.parent / annotation_path.with_suffix(".txt").name
+    key = (annotation_path, _version(annotation_path), _version(text_path))
+    return copy.deepcopy(_prepared(*key))
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(annotation_path: Path, *versions: tuple[int, int] | None) -> PreparedArticle:
     annotations = read_annotations(annotation_path)
     source = annotation_path.parent / annotations.article.source
     try:
