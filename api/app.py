@@ -14,14 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.body_limit import BodySizeLimit
+from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
-from api.lifespan import make_lifespan
+from api.lifespan import make_lifespan, ping
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.settings import Settings
-from model.store import uninterrupted
 from schema.schema import Limits, build_schema
-
-READY_PING_MS = 1000
 
 
 async def healthz(request: Request) -> Response:
@@ -29,14 +27,25 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def _unavailable(request: Request, status: str) -> Response:
+    retry_after = str(request.app.state.settings.retry_after_s)
+    return JSONResponse({"status": status}, status_code=503, headers={"Retry-After": retry_after})
+
+
 async def readyz(request: Request) -> Response:
-    """The database is prepared and answers a ping within a bound."""
-    if not getattr(request.app.state, "database_ready", False):
-        return JSONResponse({"status": "database not ready"}, status_code=503)
+    """The database is prepared and answers a ping, all within about a second: at once
+    while the breaker is open, else within the ping's bound (a failed ping trips it)."""
+    state = request.app.state
+    if not getattr(state, "database_ready", False):
+        return _unavailable(request, "database not ready")
+    breaker: CircuitBreaker = state.breaker
+    if breaker.open:
+        return _unavailable(request, "database unavailable")
     try:
-        await uninterrupted(request.app.state.db.command("ping", maxTimeMS=READY_PING_MS))
+        await ping(state.db)
     except PyMongoError:
-        return JSONResponse({"status": "database unavailable"}, status_code=503)
+        breaker.trip("the readiness ping failed")
+        return _unavailable(request, "database unavailable")
     return JSONResponse({"status": "ok"})
 
 

@@ -61,6 +61,20 @@ class EmbeddedMongo:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit code of a child that has exited (negative: killed by that signal)."""
+        return self._process.poll() if self._process is not None else None
+
+    def restart(self) -> None:
+        """Start again on the same port and storage, after a death or a stop."""
+        self.stop()
+        self.start()
+
     def start(self) -> None:
         if self.running:
             return

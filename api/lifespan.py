@@ -3,6 +3,10 @@
 The server starts even when the database does not answer: it reports not ready
 (``/readyz`` 503, GraphQL ``SERVICE_UNAVAILABLE``) and keeps trying in the
 background, so it recovers without a restart when the database comes up.
+
+Once it is running, losing the database trips the circuit breaker (``api.breaker``):
+requests fail at once until a probe finds it back. The embedded database is also
+supervised (``api.supervisor``): restarted on its data directory and port when it dies.
 """
 
 from __future__ import annotations
@@ -13,18 +17,32 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 
+import pymongo
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
-from api.database import open_database
+from api.breaker import CircuitBreaker
+from api.database import connect, embedded_server
 from api.settings import Settings
+from api.supervisor import Supervisor
 from model.indexes import ensure_indexes
-from model.store import Database
+from model.store import Database, uninterrupted
 from schema.keys.store import ensure_admin_key, warn_of_admin_key
 from seed.loader import load_directory
 
 logger = logging.getLogger("dossier")
+
+# How long a probe (and /readyz) waits for the database's ping: pymongo's own timeout,
+# which bounds server selection too (with timeoutMS set, serverSelectionTimeoutMS is not
+# what bounds it).
+PING_S = 0.8
+
+
+async def ping(db: Database) -> None:
+    """Raises unless the database answers a ping within ``PING_S``."""
+    with pymongo.timeout(PING_S):
+        await uninterrupted(db.command("ping"))
 
 
 async def prepare(db: Database, settings: Settings) -> None:
@@ -55,9 +73,32 @@ def make_lifespan(
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with open_database(settings, listeners) as db:
+        async with contextlib.AsyncExitStack() as stack:
+            uri = settings.mongodb_uri
+            app.state.embedded = None
+            if uri is None:
+                embedded = await stack.enter_async_context(embedded_server(settings))
+                app.state.embedded = embedded
+                uri = embedded.uri
+            db = await stack.enter_async_context(connect(uri, settings, listeners))
+            breaker = CircuitBreaker(
+                lambda: ping(db),
+                probe_interval_s=settings.probe_interval_s,
+                retry_after_s=settings.retry_after_s,
+            )
+            stack.push_async_callback(breaker.close)
             app.state.db = db
+            app.state.breaker = breaker
             app.state.database_ready = False
+            if app.state.embedded is not None:
+                supervisor = Supervisor(
+                    app.state.embedded,
+                    poll_s=settings.supervise_poll_s,
+                    backoff_s=settings.restart_backoff_s,
+                    max_backoff_s=settings.restart_backoff_max_s,
+                    on_death=breaker.trip,
+                )
+                await stack.enter_async_context(supervisor.running())
             preparing: asyncio.Task[None] | None = None
             try:
                 await prepare(db, settings)

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     reads_require_key: bool = False  # every query needs a READER key (unpublished work)
     server_selection_timeout_ms: int = 2000  # how long a request waits for a lost database
     startup_retry_s: float = 2.0  # between attempts to prepare a database that was down
+    # Once the database is found unreachable, requests fail at once (with Retry-After)
+    # while a ping every probe_interval_s watches for its return.
+    probe_interval_s: float = 0.5
+    retry_after_s: int = 2
+    # The embedded database is watched every supervise_poll_s and restarted when it dies;
+    # a failed restart is tried again after restart_backoff_s, doubled each time up to
+    # restart_backoff_max_s.
+    supervise_poll_s: float = 0.2
+    restart_backoff_s: float = 0.5
+    restart_backoff_max_s: float = 30.0
     # What one request may ask for (each refused with a GraphQL error and a code).
     max_query_depth: int = 10
     max_aliases: int = 20

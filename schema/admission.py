@@ -4,6 +4,7 @@ as every hook costs every request."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 import orjson
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -14,22 +15,61 @@ from strawberry.types.graphql import OperationType
 from schema.common.errors import REQUEST_TOO_LARGE, SERVICE_UNAVAILABLE
 
 
+class Breaker(Protocol):
+    """The application's circuit breaker (``api.breaker``), on ``app.state.breaker``."""
+
+    retry_after_s: int
+
+    @property
+    def open(self) -> bool: ...
+
+    def trip(self, reason: str) -> None: ...
+
+
+def breaker_of(context: object) -> Breaker | None:
+    request = getattr(context, "request", None)
+    breaker: Breaker | None = getattr(request.app.state, "breaker", None) if request else None
+    return breaker
+
+
+def out_of_reach(context: object) -> bool:
+    """Whether the request must not ask the database anything: it is not prepared yet,
+    or the breaker is open."""
+    request = getattr(context, "request", None)
+    ready = getattr(request.app.state, "database_ready", True) if request else True
+    breaker = breaker_of(context)
+    return not ready or (breaker is not None and breaker.open)
+
+
+def retry_later(context: object, reason: str) -> None:
+    """The request was answered ``SERVICE_UNAVAILABLE``: tell the client when to try
+    again (HTTP ``Retry-After``) and, unless it was refused for being out of reach
+    already (not ready, or the breaker open), trip the breaker: the database failed it,
+    so the next requests fail at once."""
+    breaker = breaker_of(context)
+    if breaker is None:
+        return
+    if not out_of_reach(context):
+        breaker.trip(reason)
+    response = getattr(context, "response", None)
+    if response is not None:
+        response.headers["Retry-After"] = str(breaker.retry_after_s)
+
+
 class Admission(SchemaExtension):
-    """Refuses, in this order: any request while the database is not ready (fail fast
-    instead of waiting on it); one its context refused (``schema.keys.authentication``);
-    a query or subscription sending the larger variables only mutations may send (room a
-    key holder gets for an article's body)."""
+    """Refuses, in this order: any request while the database is not ready or out of
+    reach (the breaker is open: fail fast instead of waiting on it); one its context
+    refused (``schema.keys.authentication``); a query or subscription sending the larger
+    variables only mutations may send (room a key holder gets for an article's body)."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         context = execution.context
-        request = getattr(context, "request", None)
-        ready = getattr(request.app.state, "database_ready", True) if request else True
         if execution.result is None:
             error = getattr(context, "refusal", None)
-            if not ready:
+            if out_of_reach(context):
                 error = GraphQLError(
-                    "The database is not available yet; try again shortly.",
+                    "The database is not available; try again shortly.",
                     extensions={"code": SERVICE_UNAVAILABLE},
                 )
             elif error is None and _oversized(

@@ -16,6 +16,9 @@ failed it; never by the words of a message, which a library upgrade may change:
   database timeout ``TIMEOUT``, a database out of reach ``SERVICE_UNAVAILABLE``, anything
   else ``INTERNAL_SERVER_ERROR``.
 
+A ``SERVICE_UNAVAILABLE`` answer also trips the circuit breaker (``api.breaker``), so that
+the next requests fail at once, and carries an HTTP ``Retry-After``.
+
 An exception that is not one of ours (a driver error, a bug) is logged in full under the
 request id, and the client gets a generic message with that id, never a stack trace or
 driver internals.
@@ -45,6 +48,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.execution import PreExecutionError
 
 from schema.access_log import record_operation
+from schema.admission import retry_later
 from schema.common.errors import (
     BAD_USER_INPUT,
     GRAPHQL_PARSE_FAILED,
@@ -243,7 +247,13 @@ class ErrorCodes(SchemaExtension):
                 return stopped_by_token_limit(query, max_tokens, error)
 
             result.errors = [classify(e, step, request_id, token_limit) for e in result.errors]
+            if any(_code(e) == SERVICE_UNAVAILABLE for e in result.errors):
+                retry_later(context.context, "a request found it out of reach")
         record_operation(context)
+
+
+def _code(error: GraphQLError) -> object:
+    return (error.extensions or {}).get("code")
 
 
 def _failed_step(context: ExecutionContext) -> Step:

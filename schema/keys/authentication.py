@@ -11,6 +11,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from pymongo.errors import PyMongoError
 
+from schema.admission import out_of_reach
 from schema.common.errors import Unauthenticated
 from schema.context import Context
 from schema.keys.permissions import NEEDS_KEY
@@ -20,6 +21,8 @@ from schema.keys.store import UnknownKey
 async def authenticate(context: Context) -> Context:
     """``context`` with ``refusal`` set when the request may not be answered."""
     if context.authorization is None and not context.reads_require_key:
+        return context
+    if out_of_reach(context):  # refused by ``Admission`` without waiting on the database
         return context
     try:
         caller = await context.caller()
