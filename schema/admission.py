@@ -41,16 +41,16 @@ def out_of_reach(context: object) -> bool:
     return not ready or (breaker is not None and breaker.open)
 
 
-def retry_later(context: object, reason: str) -> None:
+def retry_later(context: object, *, unreachable: bool) -> None:
     """The request was answered ``SERVICE_UNAVAILABLE``: tell the client when to try
-    again (HTTP ``Retry-After``) and, unless it was refused for being out of reach
-    already (not ready, or the breaker open), trip the breaker: the database failed it,
-    so the next requests fail at once."""
+    again (HTTP ``Retry-After``). When the database could not be reached (``unreachable``)
+    and the request was not refused for that already, trip the breaker: the next
+    requests fail at once."""
     breaker = breaker_of(context)
     if breaker is None:
         return
-    if not out_of_reach(context):
-        breaker.trip(reason)
+    if unreachable and not out_of_reach(context):
+        breaker.trip("a request could not reach it")
     response = getattr(context, "response", None)
     if response is not None:
         response.headers["Retry-After"] = str(breaker.retry_after_s)

@@ -16,8 +16,9 @@ failed it; never by the words of a message, which a library upgrade may change:
   database timeout ``TIMEOUT``, a database out of reach ``SERVICE_UNAVAILABLE``, anything
   else ``INTERNAL_SERVER_ERROR``.
 
-A ``SERVICE_UNAVAILABLE`` answer also trips the circuit breaker (``api.breaker``), so that
-the next requests fail at once, and carries an HTTP ``Retry-After``.
+A ``SERVICE_UNAVAILABLE`` answer carries an HTTP ``Retry-After``; when the database could
+not be reached at all, it also trips the circuit breaker (``api.breaker``), so that the
+next requests fail at once.
 
 An exception that is not one of ours (a driver error, a bug) is logged in full under the
 request id, and the client gets a generic message with that id, never a stack trace or
@@ -42,7 +43,12 @@ from graphql import (
 )
 from graphql.language.parser import Parser
 from graphql.validation import ASTValidationContext
-from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
+from pymongo.errors import (
+    ConnectionFailure,
+    NotPrimaryError,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.execution import PreExecutionError
@@ -246,10 +252,21 @@ class ErrorCodes(SchemaExtension):
             def token_limit(error: GraphQLError) -> bool:
                 return stopped_by_token_limit(query, max_tokens, error)
 
+            unreachable = any(_unreachable(e.original_error) for e in result.errors)
             result.errors = [classify(e, step, request_id, token_limit) for e in result.errors]
             if any(_code(e) == SERVICE_UNAVAILABLE for e in result.errors):
-                retry_later(context.context, "a request found it out of reach")
+                retry_later(context.context, unreachable=unreachable)
         record_operation(context)
+
+
+def _unreachable(error: Exception | None) -> bool:
+    """The database could not be reached at all, as opposed to answering that it cannot
+    serve (``NotPrimaryError``: shutting down, stepped down), which trips no breaker."""
+    return isinstance(error, ServerSelectionTimeoutError) or (
+        isinstance(error, ConnectionFailure)
+        and not error.timeout
+        and not isinstance(error, NotPrimaryError)
+    )
 
 
 def _code(error: GraphQLError) -> object:
