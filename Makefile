@@ -26,8 +26,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Each test worker runs its own embedded database. On a shared MONGODB_URI the tests run
+# one at a time: their fail points are armed server-wide.
+TEST_WORKERS ?= $(if $(MONGODB_URI),0,auto)
 unit: install
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=$(TEST_WORKERS) --maxprocesses=4
 
 # Load the seed articles into MONGODB_URI (or the embedded database) without serving.
 seed: install
