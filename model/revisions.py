@@ -85,7 +85,8 @@ class Write:
     """One object written by a commit. ``doc`` is the whole object as it is to be stored
     (derived fields are added here); None removes it (a DELETE, or the MERGE of a
     duplicate, which names the object it went into). ``expected``: the revision the stored
-    object must be at (None: it must not exist)."""
+    object must be at (None: it must not exist). ``before``: the stored object as the
+    caller read it in this transaction, so that the commit need not read it again."""
 
     collection: str
     slug: str
@@ -94,6 +95,7 @@ class Write:
     expected: int | None = None
     reason: str | None = None
     merged_into: str | None = None
+    before: Document | None = None
 
 
 def node_key(collection: str, slug: str) -> str:
@@ -165,7 +167,9 @@ async def commit(
     revisions: list[RevisionDoc] = []
     operations: dict[str, list[InsertOne[Document] | ReplaceOne[Document] | DeleteOne]] = {}
     for offset, write in enumerate(writes):
-        before = stored.get((write.collection, write.slug))
+        before = (
+            stored.get((write.collection, write.slug)) if write.before is None else write.before
+        )
         # 0: stored before there were revisions.
         found = None if before is None else before.get(paths.REVISION, 0)
         if found != write.expected:
@@ -211,11 +215,12 @@ async def commit(
 async def _stored(
     db: Database, session: Session, writes: Sequence[Write]
 ) -> dict[tuple[str, str], Document]:
-    """The stored objects the writes replace, their revision and content only. A creation
-    reads nothing: the unique ``_id`` refuses it if the object exists after all."""
+    """The stored objects the writes replace that their callers have not read, their
+    revision and content only. A creation reads nothing: the unique ``_id`` refuses it if
+    the object exists after all."""
     slugs: dict[str, list[str]] = {}
     for write in writes:
-        if write.expected is not None:
+        if write.expected is not None and write.before is None:
             slugs.setdefault(write.collection, []).append(write.slug)
     found: dict[tuple[str, str], Document] = {}
     for collection, wanted in slugs.items():

@@ -345,7 +345,7 @@ def _writes(
         else:
             operation = Operation.UPDATE
         expected = None if stored_doc is None else stored_doc.get(paths.REVISION, 0)
-        writes.append(Write(collection, doc["_id"], operation, doc=doc, expected=expected))
+        writes.append(Write(collection, doc["_id"], operation, doc, expected, before=stored_doc))
     return writes
 
 
@@ -385,11 +385,21 @@ async def _write(
             revision = stale.get(paths.REVISION, 0)
             if kept:
                 doc = {**stale, "citations": kept}
-                writes.append(Write(collection, stale["_id"], Operation.UPDATE, doc, revision))
+                writes.append(
+                    Write(collection, stale["_id"], Operation.UPDATE, doc, revision, before=stale)
+                )
             else:
                 reason = f"no longer annotated in {article}"
                 writes.append(
-                    Write(collection, stale["_id"], Operation.DELETE, None, revision, reason)
+                    Write(
+                        collection,
+                        stale["_id"],
+                        Operation.DELETE,
+                        None,
+                        revision,
+                        reason,
+                        before=stale,
+                    )
                 )
         merged = [
             merge(existing.get(doc["_id"]), doc, article)

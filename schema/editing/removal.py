@@ -11,7 +11,6 @@ from model import paths
 from model.names import ORGANIZATIONS, PERSONS
 from model.references import referring, renamed
 from model.revisions import (
-    COLLECTION_OF_TYPE,
     TYPE_NAMES,
     Operation,
     Session,
@@ -20,31 +19,18 @@ from model.revisions import (
     content,
 )
 from model.store import Document
-from schema.common.errors import UserInputError
-from schema.common.ids import from_global_id, to_global_id
+from schema.common.ids import to_global_id
 from schema.common.mutations import UserError, UserErrorCode
 from schema.context import Info
 from schema.editing.cleaners import MAX_TEXT, text
 from schema.editing.draft import Draft
 from schema.editing.evidence import united
-from schema.editing.writing import Outcome, author_of, committed
+from schema.editing.writing import Outcome, author_of, committed, current, parse_id
 
 MERGEABLE = (PERSONS, ORGANIZATIONS)
 MAX_MERGED = 20
 _NAMED_REFERRERS = 10
 _reason = text(MAX_TEXT, required=True)
-
-
-def parse_id(global_id: str, collections: Sequence[str]) -> tuple[str, str] | None:
-    """(collection, slug) of an id of an object of one of ``collections``; None if not."""
-    try:
-        type_name, slug = from_global_id(global_id)
-    except UserInputError:
-        return None
-    collection = COLLECTION_OF_TYPE.get(type_name)
-    if collection is None or collection not in collections:
-        return None
-    return collection, slug
 
 
 async def _referrers(draft: Draft, collection: str, slugs: Sequence[str]) -> list[Document]:
@@ -74,7 +60,7 @@ async def delete(info: Info, input: Any) -> Outcome:
     async def work(session: Session) -> Outcome:
         draft = Draft(db, session, info.context.max_article_chars)
         reason = await _reason(draft, input.reason, "input.reason")
-        stored = await _current(draft, collection, slug, input.expected_revision)
+        stored = await current(draft, collection, slug, input.expected_revision)
         if stored is None or draft.errors:
             return Outcome(None, draft.errors)
         referrers = await _referrers(draft, collection, [slug])
@@ -91,31 +77,13 @@ async def delete(info: Info, input: Any) -> Outcome:
                 UserErrorCode.IN_USE,
             )
             return Outcome(None, draft.errors)
-        write = Write(collection, slug, Operation.DELETE, None, input.expected_revision, reason)
+        write = Write(
+            collection, slug, Operation.DELETE, None, input.expected_revision, reason, before=stored
+        )
         await commit(db, session, author, [write])
         return Outcome(stored, [])
 
     return await committed(db, work)
-
-
-async def _current(
-    draft: Draft, collection: str, slug: str, expected: int | None, path: str = "input.id"
-) -> Document | None:
-    """The stored object, if it exists and (when ``expected`` is given) is at that revision."""
-    stored = await draft.db[collection].find_one({paths.ID: slug}, session=draft.session)
-    type_name = TYPE_NAMES[collection]
-    if stored is None:
-        draft.fail(path, f"There is no {type_name} with this id.", UserErrorCode.NOT_FOUND)
-        return None
-    if expected is not None and stored.get(paths.REVISION, 0) != expected:
-        draft.fail(
-            "input.expectedRevision",
-            f"The {type_name} is at revision {stored.get(paths.REVISION, 0)}, not {expected}: "
-            "someone changed it since. Reload it and try again.",
-            UserErrorCode.CONFLICT,
-        )
-        return None
-    return stored
 
 
 @dataclass(frozen=True)
@@ -158,9 +126,9 @@ async def merge(info: Info, input: Any) -> Merged:
 
     async def work(session: Session) -> Outcome:
         draft = Draft(db, session, info.context.max_article_chars)
-        survivor = await _current(draft, collection, survivor_slug, None, "input.into")
+        survivor = await current(draft, collection, survivor_slug, None, "input.into")
         duplicates = [
-            await _current(draft, collection, slug, None, f"input.from.{index}")
+            await current(draft, collection, slug, None, f"input.from.{index}")
             for index, slug in enumerate(merged)
         ]
         if survivor is None or draft.errors:
@@ -177,6 +145,7 @@ async def merge(info: Info, input: Any) -> Merged:
                 Operation.MERGE,
                 united_doc,
                 survivor.get(paths.REVISION, 0),
+                before=survivor,
             ),
             *(
                 Write(
@@ -186,6 +155,7 @@ async def merge(info: Info, input: Any) -> Merged:
                     None,
                     doc.get(paths.REVISION, 0),
                     merged_into=survivor_slug,
+                    before=doc,
                 )
                 for doc in duplicates
                 if doc is not None
@@ -204,6 +174,7 @@ async def merge(info: Info, input: Any) -> Merged:
                     Operation.UPDATE,
                     rewritten,
                     referrer.get(paths.REVISION, 0),
+                    before=referrer,
                 )
             )
         await commit(db, session, author, writes)

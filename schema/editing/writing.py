@@ -13,6 +13,7 @@ import strawberry
 from model import paths
 from model.references import FACTS
 from model.revisions import (
+    COLLECTION_OF_TYPE,
     TYPE_NAMES,
     Conflict,
     Operation,
@@ -120,29 +121,18 @@ async def create(info: Info, fact: Fact, input: Any) -> Outcome:
 async def update(info: Info, fact: Fact, input: Any) -> Outcome:
     author = await author_of(info)
     db = info.context.db
-    slug = _slug_of(fact, input.id)
-    if slug is None:
+    target = parse_id(input.id, [fact.collection])
+    if target is None:
         error = UserError.at(
             "input.id", f"Not the id of a {fact.type_name}.", UserErrorCode.NOT_FOUND
         )
         return Outcome(None, [error])
+    slug = target[1]
 
     async def work(session: Session) -> Outcome:
         draft = Draft(db, session, info.context.max_article_chars)
-        stored = await db[fact.collection].find_one({paths.ID: slug}, session=session)
+        stored = await current(draft, fact.collection, slug, input.expected_revision)
         if stored is None:
-            draft.fail(
-                "input.id", f"There is no {fact.type_name} with this id.", UserErrorCode.NOT_FOUND
-            )
-            return Outcome(None, draft.errors)
-        if stored.get(paths.REVISION, 0) != input.expected_revision:
-            draft.fail(
-                "input.expectedRevision",
-                f"The {fact.type_name} is at revision {stored.get(paths.REVISION, 0)}, not "
-                f"{input.expected_revision}: someone changed it since. Reload it and "
-                "apply your change again.",
-                UserErrorCode.CONFLICT,
-            )
             return Outcome(None, draft.errors)
         doc = dict(stored)
         for name, clean in fact.fields.items():
@@ -157,19 +147,45 @@ async def update(info: Info, fact: Fact, input: Any) -> Outcome:
             return Outcome(None, draft.errors)
         if content(fact.collection, doc) == content(fact.collection, stored):
             return Outcome(stored, [])  # nothing changed: no revision
-        write = Write(fact.collection, slug, Operation.UPDATE, doc, input.expected_revision)
+        write = Write(
+            fact.collection, slug, Operation.UPDATE, doc, input.expected_revision, before=stored
+        )
         await commit(db, session, author, [write])
         return Outcome({**doc, paths.REVISION: input.expected_revision + 1}, [])
 
     return await committed(db, work)
 
 
-def _slug_of(fact: Fact, global_id: str) -> str | None:
+def parse_id(global_id: str, collections: Sequence[str]) -> tuple[str, str] | None:
+    """(collection, slug) of an id of an object of one of ``collections``; None if not."""
     try:
         type_name, slug = from_global_id(global_id)
     except UserInputError:
         return None
-    return slug if type_name == fact.type_name else None
+    collection = COLLECTION_OF_TYPE.get(type_name)
+    if collection is None or collection not in collections:
+        return None
+    return collection, slug
+
+
+async def current(
+    draft: Draft, collection: str, slug: str, expected: int | None, path: str = "input.id"
+) -> Document | None:
+    """The stored object, if it exists and (when ``expected`` is given) is at that revision."""
+    stored = await draft.db[collection].find_one({paths.ID: slug}, session=draft.session)
+    type_name = TYPE_NAMES[collection]
+    if stored is None:
+        draft.fail(path, f"There is no {type_name} with this id.", UserErrorCode.NOT_FOUND)
+        return None
+    if expected is not None and stored.get(paths.REVISION, 0) != expected:
+        draft.fail(
+            "input.expectedRevision",
+            f"The {type_name} is at revision {stored.get(paths.REVISION, 0)}, not {expected}: "
+            "someone changed it since. Reload it and apply your change again.",
+            UserErrorCode.CONFLICT,
+        )
+        return None
+    return stored
 
 
 async def committed(db: Any, work: Callable[[Session], Awaitable[Outcome]]) -> Outcome:
