@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit seed schema bench bench-writes mutation clean
+.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-writes bench-pages mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python -m api
 
-test: lint typecheck unit
+test: lint typecheck chromium unit
 
 lint: install
 	$(BIN)/ruff check .
@@ -25,6 +25,20 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright, never a browser
+# Playwright downloads: installed here when missing and we are root, else a clear message.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium'" \
+	      "(or set CHROMIUM to a Chromium binary), then 'make test' again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 # Each test worker runs its own embedded database. On a shared MONGODB_URI the tests run
 # one at a time: their fail points are armed server-wide.
@@ -39,6 +53,12 @@ seed: install
 # Rewrite schema.graphql from the served schema (then review the diff).
 schema: install
 	$(BIN)/python -m schema.export > schema.graphql
+
+# Fetch the browser assets GraphiQL and the pages serve (api/static/vendor) from the npm
+# registry again, each checked against the integrity its manifest records. To upgrade a
+# package, change its version in api/static/vendor/manifest.json and empty its integrity.
+vendor: install
+	$(BIN)/python -m api.vendor
 
 # The scale benchmark (bench/README.md): sizes S and L, API against the hand-written floor.
 # The first run generates and loads each corpus (L takes about half an hour); later runs

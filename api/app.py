@@ -18,6 +18,7 @@ from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
 from api.lifespan import make_lifespan, ping
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
+from api.pages import ContentSecurityPolicy, desk_routes
 from api.settings import Settings
 from schema.schema import Limits, build_schema
 
@@ -72,9 +73,11 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
+            *desk_routes(graphiql=settings.graphiql, pages=settings.pages),
         ],
         middleware=[
             Middleware(RequestObserver, metrics=metrics),
+            Middleware(ContentSecurityPolicy),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     seed_on_start: bool = True
     log_level: str = "info"
     graphiql: bool = True
+    pages: bool = True  # the reading pages: /articles/{slug}, /persons/{slug}, ...
     cors_origins: list[str] = []  # e.g. CORS_ORIGINS='["https://newsroom.example"]'
     introspection: bool = True
     # The secret of the API key named "admin", made or replaced at start. Unset or empty,
