@@ -74,6 +74,12 @@ WRITES_ARGS ?=
 bench-writes: install
 	$(BIN)/python -m bench.writes --json bench/results/writes-s.json --markdown bench/results/writes-s.md $(WRITES_ARGS)
 
+# The desk's pages in Debian's Chromium (bench/README.md): first render, ready and bytes
+# transferred for the article reader and a person page with 500 events, on a scratch database.
+PAGES_ARGS ?=
+bench-pages: install chromium
+	$(BIN)/python -m bench.pages --json bench/results/pages.json --markdown bench/results/pages.md $(PAGES_ARGS)
+
 # Mutation testing (bench/README.md, "Mutation testing"): mutmut on the three modules of the
 # issue "Tests that fail when the property breaks", one pass each with that module's own tests
 # (every GraphQL test runs the cost limiter, so coverage alone would give each of its mutants

@@ -206,6 +206,7 @@ function render(main, article) {
     if (mark) { mark.scrollIntoView({ block: "center" }); mark.focus({ preventScroll: true }); }
   }
   document.body.dataset.ready = "true";
+  performance.mark("desk:ready"); // the page drawn and answering: bench/pages.py reads it
 }
 
 async function main() {

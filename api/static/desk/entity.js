@@ -222,7 +222,11 @@ function linkTo(item) {
 
 // ---- network ---------------------------------------------------------------------------
 
-const MAX_NODES = 150;
+const MAX_NODES = 120;
+// Drawn as nodes, the most recent events; beyond them, the people and bodies of the others
+// are linked to the entity directly ("n events together"), so a busy entity's graph stays
+// readable and quick to lay out.
+const MAX_EVENT_NODES = 30;
 
 /** Nodes within two steps of the entity: actors, events and sanctions, each at the fewest
  * steps it is reached by. */
@@ -244,12 +248,25 @@ function neighbourhood(entity, events, statements, sanctions, spokenAbout) {
     if (!edges.has(id)) edges.set(id, { id, source: a, target: b, label });
   };
   const centre = add(entity, 0);
-  for (const event of events) {
+  const together = new Map();
+  // The latest dated events first (the API gives them oldest first, undated last).
+  const drawn = new Set([...events.filter((e) => e.date.iso).reverse(), ...events.filter((e) => !e.date.iso)]
+    .slice(0, MAX_EVENT_NODES));
+  events.forEach((event) => {
+    if (!drawn.has(event)) {
+      for (const participant of event.participants) {
+        if (!participant.actor || key(participant.actor) === centre) continue;
+        const id = add(participant.actor, 1);
+        together.set(id, (together.get(id) || 0) + 1);
+      }
+      return;
+    }
     const e = add(event, 1);
     link(centre, e, "took part");
     for (const participant of event.participants) link(e, add(participant.actor, 2), participant.role);
     for (const sanction of event.sanctions) link(e, add(sanction, 2), "sanction");
-  }
+  });
+  for (const [id, count] of together) link(centre, id, `${count} more event${count > 1 ? "s" : ""} together`);
   for (const statement of statements) {
     for (const subject of statement.about) link(centre, add(subject, 1), "spoke about");
   }
@@ -270,7 +287,7 @@ function neighbourhood(entity, events, statements, sanctions, spokenAbout) {
   const kept = [...nodes.values()].sort((a, b) => a.step - b.step || a.id.localeCompare(b.id)).slice(0, MAX_NODES);
   const ids = new Set(kept.map((n) => n.id));
   return {
-    nodes: kept, total: nodes.size,
+    nodes: kept, total: nodes.size, foldedEvents: Math.max(0, events.length - MAX_EVENT_NODES),
     edges: [...edges.values()].filter((edge) => ids.has(edge.source) && ids.has(edge.target)),
   };
 }
@@ -282,6 +299,7 @@ function networkSection(graph) {
   const section = h("section", { "aria-labelledby": "network-heading" },
     h("h2", { id: "network-heading" }, "Network"),
     h("p", { class: "status" }, `Persons, organizations, events and sanctions within two steps${graph.total > graph.nodes.length ? ` (the nearest ${graph.nodes.length} of ${graph.total})` : ""}. Click a node to open it.`),
+    graph.foldedEvents ? h("p", { class: "status" }, `The ${MAX_EVENT_NODES} latest dated events are drawn; the other ${graph.foldedEvents} are in the timeline, and who took part in them is linked directly.`) : "",
     canvas,
     byStep.map((nodes, i) => nodes.length ? [
       h("h3", {}, `${i ? "Two steps" : "One step"} away (${nodes.length})`),
@@ -373,18 +391,25 @@ async function main() {
     const timeline = timelineSection();
     main.replaceChildren(...profile(entity, kind, slug), timeline,
       h("section", { id: "network-holder" }), h("section", { id: "statements-holder" }));
+    performance.mark("desk:profile"); // the profile shown; timeline and network to come
     const holder = document.getElementById("timeline");
-    const statements = await every(kind.statements, kind.statementsOf, slug, () => {});
-    document.getElementById("statements-holder").replaceWith(statementsSection(statements));
+    const statementsLoaded = every(kind.statements, kind.statementsOf, slug, () => {});
     const events = await every(kind.events, kind.eventsOf, slug, (sofar, total) => {
-      if (sofar.length < total) drawTimeline(holder, timelineItems(sofar, statements), `Loading events… ${sofar.length} of ${total}`);
+      if (sofar.length < total) drawTimeline(holder, timelineItems(sofar, []), `Loading events… ${sofar.length} of ${total}`);
     });
+    const statements = await statementsLoaded;
+    document.getElementById("statements-holder").replaceWith(statementsSection(statements));
+    performance.mark("desk:timeline-start");
     drawTimeline(holder, timelineItems(events, statements));
+    performance.measure("desk:timeline", "desk:timeline-start");
     const graph = neighbourhood(entity, events, statements, sanctions, data.spokenAbout.nodes);
     const { section, canvas } = networkSection(graph);
     document.getElementById("network-holder").replaceWith(section);
+    performance.mark("desk:network-start");
     drawNetwork(canvas, graph);
+    performance.measure("desk:network", "desk:network-start");
     document.body.dataset.ready = "true";
+    performance.mark("desk:ready"); // the page drawn and answering: bench/pages.py reads it
   } catch (error) {
     showError(main, error);
     document.body.dataset.ready = "true";
