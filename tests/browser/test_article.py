@@ -95,3 +95,15 @@ async def test_a_link_to_a_passage_opens_it(page: Page, server_url: str) -> None
     ).to_be_visible()
     fact = sorted(passages[passage])[0]
     await expect(page.locator(f"#fact-list li[data-fact='{fact}']")).to_be_visible()
+
+
+async def test_the_search_box_finds_a_misspelled_name(page: Page, screenshots: Path) -> None:
+    await page.goto(f"/articles/{ARTICLE}")
+    await expect(page.locator("body[data-ready]")).to_be_attached()
+    await page.get_by_label("Search the record").fill("Kislak")
+    await page.get_by_label("Search the record").press("Enter")
+    first = page.locator("#search-results li").first
+    await expect(first.get_by_role("link")).to_have_attribute("href", "/persons/sergei-kislyak")
+    await page.screenshot(path=screenshots / "search.png")
+    await first.get_by_role("link").click()
+    await expect(page.locator("h1")).to_have_text("Sergei Kislyak")
