@@ -117,9 +117,9 @@ class DocumentsByFieldLoader(CollectionLoader[str, list[Document]]):
             .sort(self.sort)
         )
         for doc in await find_all(cursor):
-            for value in _values(doc, self.field):
-                if value in wanted:
-                    grouped[value].append(doc)
+            # A document names a key once per citation of it: list the document once.
+            for value in {value for value in _values(doc, self.field) if value in wanted}:
+                grouped[value].append(doc)
         return [grouped[key] for key in keys]
 
 

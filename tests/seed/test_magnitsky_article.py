@@ -95,3 +95,19 @@ async def test_the_named_organizations_are_there(client: httpx.AsyncClient) -> N
         "russian-interior-ministry",
         "russian-foreign-ministry",
     } <= set(kinds)
+
+
+async def test_the_article_lists_each_fact_once_however_often_it_cites_it(
+    client: httpx.AsyncClient,
+) -> None:
+    result = await data(
+        client,
+        """{ articles(first: 1) { nodes {
+               persons { slug } organizations { slug } events { slug }
+               statements { slug } sanctions { slug } } } }""",
+    )
+    article = result["articles"]["nodes"][0]
+    for kind, listed in article.items():
+        slugs = [item["slug"] for item in listed]
+        assert slugs, kind
+        assert len(slugs) == len(set(slugs)), (kind, slugs)
