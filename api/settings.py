@@ -60,6 +60,20 @@ class Settings(BaseSettings):
         where one character may take six bytes (``\\u00e9``)."""
         return 6 * self.max_article_chars
 
+    # Persisted queries (Apollo's protocol): documents sent with their hash are kept, in
+    # each process, in at most this many bytes. TRUSTED_DOCUMENTS: the path of a manifest
+    # (Apollo's persisted query manifest, or a JSON object of SHA-256 to document); when
+    # set, only the documents it lists run.
+    persisted_queries_max_bytes: int = 4_000_000
+    trusted_documents: Path | None = None
+    # Answers to anonymous and READER queries are cached in each process, in at most this
+    # many bytes (0: none), and GET answers carry an ETag (HTTP_CACHING). Both hold while
+    # the revision counter, read every cache_revision_poll_ms, has not moved: nothing is
+    # answered from cache, or 304, more than 2 * cache_revision_poll_ms after a write.
+    response_cache_max_bytes: int = 64_000_000
+    http_caching: bool = True
+    cache_revision_poll_ms: int = 250
+
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000

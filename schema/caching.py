@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
 DOCUMENT_CACHE_SIZE = 256
 
@@ -65,3 +67,12 @@ def parser_extension(max_tokens: int) -> Callable[[], SchemaExtension]:
 
 def validation_extension(rules: Sequence[type[ASTValidationRule]]) -> Callable[[], SchemaExtension]:
     return functools.partial(CachedValidation, rules=tuple(rules))
+
+
+def operation_type(query: str, operation_name: str | None, max_tokens: int) -> OperationType | None:
+    """What the request's operation is, from the document parsed (once) as above; None
+    when it does not parse or names no operation it holds."""
+    try:
+        return get_operation_type(_parse(query, max_tokens=max_tokens), operation_name)
+    except (GraphQLError, RuntimeError):
+        return None

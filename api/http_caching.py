@@ -1,0 +1,112 @@
+"""Which answers may be cached, and the HTTP caching headers of GET queries.
+
+Cacheable: a query (never a mutation) from an anonymous caller or a READER key (never an
+editor's or an admin's), answered without errors, while the database is in reach and the
+record's revision is known within the staleness bound (``api.revision_watch``). Such a
+GET answer carries an ``ETag`` derived from the revision, the schema and the question,
+so an ``If-None-Match`` that still matches is answered 304 without running the query;
+the in-process ``ResponseCache`` answers the same question again without running it.
+Every other GET answer says ``Cache-Control: no-store``; every GET answer varies by
+``Authorization``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.http import GraphQLRequestData
+from strawberry.types.graphql import OperationType
+
+from api.response_cache import CacheKey, ResponseCache
+from api.revision_watch import RevisionWatch
+from schema.admission import out_of_reach
+from schema.caching import operation_type
+from schema.context import Context
+from schema.keys.types import Role
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A cacheable question at the revision current when it came."""
+
+    key: CacheKey
+    revision: int
+    etag: str
+    cache: ResponseCache
+
+    def not_modified(self, if_none_match: str | None) -> bool:
+        if not if_none_match:
+            return False
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or self.etag.removeprefix("W/") in tags
+
+    def cached(self) -> bytes | None:
+        return self.cache.get(self.key, self.revision) if self.cache.enabled else None
+
+    def keep(self, data: bytes) -> None:
+        """Kept under the revision read before the query ran: its answer is at least
+        that recent, and is dropped once the revision moves."""
+        if self.cache.enabled:
+            self.cache.put(self.key, self.revision, data)
+
+
+class HttpCaching:
+    def __init__(
+        self, cache: ResponseCache, *, headers: bool, schema_sdl: str, max_tokens: int
+    ) -> None:
+        self.cache = cache
+        self.headers = headers
+        self.fingerprint = hashlib.sha256(schema_sdl.encode()).hexdigest()[:16]
+        self.max_tokens = max_tokens
+
+    def plan(
+        self, request: Request, context: Context, data: GraphQLRequestData, *, get: bool
+    ) -> Plan | None:
+        if not (self.cache.enabled or (get and self.headers)) or data.query is None:
+            return None
+        watch: RevisionWatch | None = getattr(request.app.state, "revisions", None)
+        caller = context.known_caller
+        if (
+            watch is None
+            or caller is None
+            or caller.role is not Role.READER
+            or context.refusal is not None
+            or out_of_reach(context)
+        ):
+            return None
+        revision = watch.current
+        if revision is None:
+            return None
+        key = CacheKey.of(data.query, data.operation_name, data.variables, caller.name, "READER")
+        return Plan(key, revision, key.etag(revision, self.fingerprint), self.cache)
+
+    def operation_of(self, data: GraphQLRequestData) -> OperationType | None:
+        if data.query is None:
+            return None
+        return operation_type(data.query, data.operation_name, self.max_tokens)
+
+    def wrote(self, request: Request) -> None:
+        """A mutation ran here: nothing cached counts until the revision is read again."""
+        watch: RevisionWatch | None = getattr(request.app.state, "revisions", None)
+        if watch is not None:
+            watch.invalidate()
+        self.cache.clear()
+
+    def mark(self, response: Response, context: Context, plan: Plan) -> None:
+        """The headers of a cacheable GET answer (or its 304)."""
+        response.headers["Vary"] = "Authorization"
+        if not self.headers:
+            response.headers["Cache-Control"] = "no-store"
+            return
+        response.headers["ETag"] = plan.etag
+        scope = "public" if context.authorization is None else "private"
+        response.headers["Cache-Control"] = f"{scope}, no-cache"  # revalidate every time
+
+    def refuse(self, response: Response, *, get: bool) -> None:
+        """The headers of any other GET answer."""
+        if get:
+            response.headers["Vary"] = "Authorization"
+            response.headers["Cache-Control"] = "no-store"

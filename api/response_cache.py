@@ -1,0 +1,135 @@
+"""Answers to repeated reads, kept while the record's revision has not moved.
+
+Keyed by document, operation name, variables and caller (``CacheKey``); each entry holds
+the answer's ``data`` as encoded JSON and the revision it was computed at, and is served
+only while that is still the current revision (``api.revision_watch``). Bounded by the
+bytes its entries hold, least recently used out first; a change of revision empties it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+ENTRY_OVERHEAD_BYTES = 300  # the entry's tuple, key and dict slot, roughly, beyond its bytes
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """One question from one caller: the same key has the same answer at one revision.
+    The caller's name is in it, as ``viewer`` answers each key holder differently."""
+
+    document: str
+    operation_name: str | None
+    variables: bytes  # canonical JSON: sorted keys
+    caller: str | None
+    role: str
+
+    @classmethod
+    def of(
+        cls,
+        document: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        caller: str | None,
+        role: str,
+    ) -> CacheKey:
+        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        return cls(document, operation_name, encoded, caller, role)
+
+    def etag(self, revision: int, schema_fingerprint: str) -> str:
+        """Weak: equal answers, not necessarily equal bytes."""
+        digest = hashlib.sha256()
+        for part in (
+            schema_fingerprint,
+            str(revision),
+            self.role,
+            self.caller or "",
+            self.operation_name or "",
+            self.document,
+        ):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        digest.update(self.variables)
+        return f'W/"{digest.hexdigest()[:32]}"'
+
+    @property
+    def size(self) -> int:
+        return (
+            len(self.document.encode())
+            + len(self.variables)
+            + len((self.operation_name or "").encode())
+            + len((self.caller or "").encode())
+        )
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    evicted: int = 0
+    cleared: int = 0
+
+    @property
+    def hit_ratio(self) -> float:
+        asked = self.hits + self.misses
+        return self.hits / asked if asked else 0.0
+
+
+class ResponseCache:
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[CacheKey, tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self.stats = CacheStats()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    @property
+    def size_bytes(self) -> int:
+        """What its entries hold (``max_bytes`` bounds it)."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: CacheKey, revision: int) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != revision:
+            self.stats.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.stats.hits += 1
+        return entry[1]
+
+    def put(self, key: CacheKey, revision: int, data: bytes) -> None:
+        size = _size(key, data)
+        if size > self.max_bytes:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= _size(key, old[1])
+        self._entries[key] = (revision, data)
+        self._bytes += size
+        self.stats.stored += 1
+        while self._bytes > self.max_bytes:
+            old_key, (_, old_data) = self._entries.popitem(last=False)
+            self._bytes -= _size(old_key, old_data)
+            self.stats.evicted += 1
+
+    def clear(self) -> None:
+        if self._entries:
+            self.stats.cleared += 1
+        self._entries.clear()
+        self._bytes = 0
+
+
+def _size(key: CacheKey, data: bytes) -> int:
+    return key.size + len(data) + ENTRY_OVERHEAD_BYTES
