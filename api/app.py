@@ -19,7 +19,7 @@ from api.graphql_app import DossierGraphQL
 from api.http_caching import HttpCaching
 from api.lifespan import make_lifespan, ping
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
-from api.response_cache import ResponseCache
+from api.response_cache import CacheCollector, ResponseCache
 from api.settings import Settings
 from schema.persisted import PersistedQueries, load_manifest
 from schema.schema import Limits, build_schema
@@ -106,4 +106,5 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.response_cache = caching.cache
+    metrics.registry.register(CacheCollector(caching.cache))
     return app

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 ENTRY_OVERHEAD_BYTES = 300  # the entry's tuple, key and dict slot, roughly, beyond its bytes
 
@@ -133,3 +136,29 @@ class ResponseCache:
 
 def _size(key: CacheKey, data: bytes) -> int:
     return key.size + len(data) + ENTRY_OVERHEAD_BYTES
+
+
+class CacheCollector(Collector):
+    """The cache's figures on ``/metrics``, read when scraped (nothing per request)."""
+
+    def __init__(self, cache: ResponseCache) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self.cache.stats
+        for name, value, text in (
+            ("hits", stats.hits, "Answers served from the response cache."),
+            ("misses", stats.misses, "Cacheable questions the cache could not answer."),
+            ("evictions", stats.evicted, "Entries dropped to stay within its bytes."),
+        ):
+            yield CounterMetricFamily(f"dossier_response_cache_{name}", text, value=value)
+        yield GaugeMetricFamily(
+            "dossier_response_cache_bytes",
+            "What the response cache's entries hold (RESPONSE_CACHE_MAX_BYTES bounds it).",
+            value=self.cache.size_bytes,
+        )
+        yield GaugeMetricFamily(
+            "dossier_response_cache_entries",
+            "Entries in the response cache.",
+            value=len(self.cache),
+        )

@@ -28,7 +28,9 @@ RENAME = """mutation($input: UpdatePersonInput!) {
 def settings(settings: Settings) -> Settings:
     """A staleness bound of seconds, so that a loaded machine does not make a test's
     revision too old to answer from cache; ``settle`` reads it afresh where needed."""
-    return with_admin(settings).model_copy(update={"cache_revision_poll_ms": 2000})
+    default = Settings.model_fields["response_cache_max_bytes"].default
+    changes = {"cache_revision_poll_ms": 2000, "response_cache_max_bytes": default}
+    return with_admin(settings).model_copy(update=changes)
 
 
 async def settle(app: Starlette) -> None:
@@ -142,6 +144,8 @@ async def test_a_repeated_read_is_answered_from_cache_and_a_mutation_never(
     assert first.json()["data"]["article"]["title"]
     assert len(commands.names) == sent
     assert cache.stats.hits == hits + 1
+    metrics = (await client.get("/metrics")).text
+    assert f"dossier_response_cache_hits_total {float(hits + 1)}" in metrics
     # A mutation empties the cache, and runs every time.
     editor = await make_key(client, "desk", "EDITOR")
     assert len(cache) == 0
