@@ -21,6 +21,7 @@ from strawberry.types.graphql import OperationType
 from api.graphiql import graphiql_html
 from api.http_caching import HttpCaching
 from api.observability import request_id_of
+from schema.access_log import record_answer
 from schema.common.errors import CodedError
 from schema.context import Context
 from schema.keys.authentication import authenticate
@@ -99,25 +100,29 @@ class DossierGraphQL(GraphQL[Context, None]):
             query = self.persisted.resolve(request_data.query, request_data.extensions)
         except CodedError as error:
             self.caching.refuse(sub_response, get=get)
+            record_answer(request, request_data.operation_name, [str(error.code)])
             return ExecutionResult(data=None, errors=[error])
         if query is not request_data.query:
             request_data = dataclasses.replace(request_data, query=query)
         plan = self.caching.plan(request, context, request_data, get=get)
         if plan is not None:
+            answer: ExecutionResult | None = None
             if (
                 get
                 and self.caching.headers
                 and plan.not_modified(request_adapter.headers.get("if-none-match"))
             ):
-                self.caching.mark(sub_response, context, plan)
                 sub_response.status_code = 304
-                return ExecutionResult(data=None, errors=None)
-            cached = plan.cached()
-            if cached is not None:
+                answer = ExecutionResult(data=None, errors=None)
+            elif (cached := plan.cached()) is not None:
+                # The encoded answer goes out as it is: orjson writes a Fragment verbatim.
+                answer = ExecutionResult(data=cast("Any", orjson.Fragment(cached)), errors=None)
+            if answer is not None:
                 if get:
                     self.caching.mark(sub_response, context, plan)
-                # The encoded answer goes out as it is: orjson writes a Fragment verbatim.
-                return ExecutionResult(data=cast("Any", orjson.Fragment(cached)), errors=None)
+                found = self.caching.operation_of(request_data)
+                record_answer(request, found[1] if found else None, [])
+                return answer
         result = await super().execute_single(
             request=request,
             request_adapter=request_adapter,
@@ -126,7 +131,8 @@ class DossierGraphQL(GraphQL[Context, None]):
             root_value=root_value,
             request_data=request_data,
         )
-        operation = self.caching.operation_of(request_data)
+        found = self.caching.operation_of(request_data)
+        operation = found[0] if found else None
         if operation is OperationType.MUTATION:
             self.caching.wrote(request)
         kept = (

@@ -12,6 +12,7 @@ Every other GET answer says ``Cache-Control: no-store``; every GET answer varies
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from strawberry.types.graphql import OperationType
 from api.response_cache import CacheKey, ResponseCache
 from api.revision_watch import RevisionWatch
 from schema.admission import out_of_reach
-from schema.caching import operation_type
+from schema.caching import operation_of
 from schema.context import Context
 from schema.keys.types import Role
 
@@ -34,8 +35,12 @@ class Plan:
 
     key: CacheKey
     revision: int
-    etag: str
+    fingerprint: str
     cache: ResponseCache
+
+    @functools.cached_property
+    def etag(self) -> str:
+        return self.key.etag(self.revision, self.fingerprint)
 
     def not_modified(self, if_none_match: str | None) -> bool:
         if not if_none_match:
@@ -81,12 +86,12 @@ class HttpCaching:
         if revision is None:
             return None
         key = CacheKey.of(data.query, data.operation_name, data.variables, caller.name, "READER")
-        return Plan(key, revision, key.etag(revision, self.fingerprint), self.cache)
+        return Plan(key, revision, self.fingerprint, self.cache)
 
-    def operation_of(self, data: GraphQLRequestData) -> OperationType | None:
+    def operation_of(self, data: GraphQLRequestData) -> tuple[OperationType, str | None] | None:
         if data.query is None:
             return None
-        return operation_type(data.query, data.operation_name, self.max_tokens)
+        return operation_of(data.query, data.operation_name, self.max_tokens)
 
     def wrote(self, request: Request) -> None:
         """A mutation ran here: nothing cached counts until the revision is read again."""

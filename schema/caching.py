@@ -13,11 +13,10 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, OperationDefinitionNode, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
-from strawberry.utils.operation import get_operation_type
 
 DOCUMENT_CACHE_SIZE = 256
 
@@ -69,10 +68,19 @@ def validation_extension(rules: Sequence[type[ASTValidationRule]]) -> Callable[[
     return functools.partial(CachedValidation, rules=tuple(rules))
 
 
-def operation_type(query: str, operation_name: str | None, max_tokens: int) -> OperationType | None:
-    """What the request's operation is, from the document parsed (once) as above; None
-    when it does not parse or names no operation it holds."""
+def operation_of(
+    query: str, operation_name: str | None, max_tokens: int
+) -> tuple[OperationType, str | None] | None:
+    """The request's operation, its type and name, from the document parsed (once) as
+    above; None when it does not parse or holds no such operation."""
     try:
-        return get_operation_type(_parse(query, max_tokens=max_tokens), operation_name)
-    except (GraphQLError, RuntimeError):
+        document = _parse(query, max_tokens=max_tokens)
+    except GraphQLError:
         return None
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            operation_name is None or (definition.name and definition.name.value == operation_name)
+        ):
+            name = definition.name.value if definition.name else None
+            return OperationType(definition.operation.value), name
+    return None

@@ -4,12 +4,15 @@ its invalidation by writes made here or in any other process."""
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from api.observability import JsonFormatter
 from api.response_cache import CacheKey, ResponseCache
 from api.revision_watch import RevisionWatch
 from api.settings import Settings
@@ -260,3 +263,24 @@ def test_variables_in_any_order_are_one_question() -> None:
     )
     assert first.etag(1, "s") != first.etag(2, "s")
     assert first != CacheKey.of("q", None, {"a": 1, "b": 2}, "reader", "READER")
+
+
+async def test_the_access_log_names_operations_answered_without_running(
+    app: Starlette, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    await settle(app)
+    named = 'query Kislyak { person(slug: "sergei-kislyak") { name } }'
+    etag = (await get(client, named)).headers["etag"]
+    caplog.set_level(logging.INFO, logger="dossier.access")
+    assert (await get(client, named, {"If-None-Match": etag})).status_code == 304
+    assert (await client.post("/graphql", json={"query": named})).status_code == 200  # cached
+    unknown = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+    await client.post("/graphql", json={"extensions": unknown})
+    lines = [
+        json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "dossier.access"
+    ]
+    assert [(line["operation"], line["error_codes"]) for line in lines] == [
+        ("Kislyak", []),
+        ("Kislyak", []),
+        ("anonymous", ["PERSISTED_QUERY_NOT_FOUND"]),
+    ]
