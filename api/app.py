@@ -67,7 +67,7 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     caching = HttpCaching(
         ResponseCache(settings.response_cache_max_bytes),
         headers=settings.http_caching,
-        schema_sdl=str(schema),
+        schema_sdl=f"{schema}\n{limits}\nreads_require_key={settings.reads_require_key}",
         max_tokens=settings.max_query_tokens,
     )
     graphql = DossierGraphQL(

@@ -62,6 +62,8 @@ class HttpCaching:
     def __init__(
         self, cache: ResponseCache, *, headers: bool, schema_sdl: str, max_tokens: int
     ) -> None:
+        """``schema_sdl``: the schema and whatever else decides answers (the limits),
+        so that an ETag from before a change of either no longer matches."""
         self.cache = cache
         self.headers = headers
         self.fingerprint = hashlib.sha256(schema_sdl.encode()).hexdigest()[:16]

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     # answered from cache, or 304, more than 2 * cache_revision_poll_ms after a write.
     response_cache_max_bytes: int = 64_000_000
     http_caching: bool = True
-    cache_revision_poll_ms: int = 250
+    cache_revision_poll_ms: int = Field(default=250, gt=0)
 
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
