@@ -2,8 +2,9 @@
 
 Every committed write moves the revision counter (``model.revisions``), in whichever
 process it was made, so cached answers (``api.response_cache``) and ETags are valid while
-it has not moved. A background task reads it every ``poll_s``. A value counts only while
-the read that found it started no more than ``2 * poll_s`` ago (the staleness bound):
+it has not moved. A background task starts a read of it every ``poll_s``, without waiting
+for the last one to end (a busy database answers late, not never). A value counts only
+while the read that found it started no more than ``bound_s`` ago (the staleness bound):
 after that, or while nothing could be read, ``current`` is None and nothing is answered
 from cache. A write made in this process calls ``invalidate``: nothing counts until a
 read started after it has answered, so a client reads its own writes at once.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -37,15 +39,17 @@ class RevisionWatch:
         read: Callable[[], Awaitable[int]],
         *,
         poll_s: float,
+        bound_s: float,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
         self._read = read
         self.poll_s = poll_s
-        self.bound_s = 2 * poll_s
+        self.bound_s = bound_s
         self._on_change = on_change
         self._value: int | None = None
         self._read_started = 0.0
         self._generation = 0
+        self._reading: set[asyncio.Task[None]] = set()
         self.reads = 0
 
     @property
@@ -64,21 +68,25 @@ class RevisionWatch:
     async def poll_once(self) -> None:
         started, generation = time.monotonic(), self._generation
         try:
-            with pymongo.timeout(self.bound_s):
+            with pymongo.timeout(self.bound_s):  # later than that, it would not count
                 value = await self._read()
         except Exception as error:  # down or slow: the value goes stale by itself
             logger.debug("revision not read: %s", error)
             return
         self.reads += 1
-        if generation != self._generation:
-            return  # a write of this process came after the read began
+        if generation != self._generation or started < self._read_started:
+            return  # a write of this process came after it began, or a later read answered
         if value != self._value:
             self._on_change()
         self._value, self._read_started = value, started
 
     async def _poll(self) -> None:
+        most = max(1, math.ceil(self.bound_s / self.poll_s))  # more could not count
         while True:
-            await self.poll_once()
+            if len(self._reading) < most:
+                task = asyncio.create_task(self.poll_once())
+                self._reading.add(task)
+                task.add_done_callback(self._reading.discard)
             await asyncio.sleep(self.poll_s)
 
     @contextlib.asynccontextmanager
@@ -87,9 +95,11 @@ class RevisionWatch:
         try:
             yield self
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for running in (task, *self._reading):
+                running.cancel()
+            for running in (task, *self._reading):
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
 
 
 @contextlib.asynccontextmanager
@@ -105,6 +115,7 @@ async def watching(app: Starlette, uri: str, settings: Settings) -> AsyncIterato
         watch = RevisionWatch(
             lambda: uninterrupted(current_sequence(db)),
             poll_s=settings.cache_revision_poll_ms / 1000,
+            bound_s=settings.cache_max_staleness_ms / 1000,
             on_change=cache.clear,
         )
         async with watch.running():

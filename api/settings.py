@@ -68,11 +68,13 @@ class Settings(BaseSettings):
     trusted_documents: Path | None = None
     # Answers to anonymous and READER queries are cached in each process, in at most this
     # many bytes (0: none), and GET answers carry an ETag (HTTP_CACHING). Both hold while
-    # the revision counter, read every cache_revision_poll_ms, has not moved: nothing is
-    # answered from cache, or 304, more than 2 * cache_revision_poll_ms after a write.
+    # the revision counter, read every cache_revision_poll_ms, has not moved; a reading
+    # counts for cache_max_staleness_ms from the start of its read: nothing is answered
+    # from cache, or 304, later than that after a write (elsewhere; here, at once).
     response_cache_max_bytes: int = 64_000_000
     http_caching: bool = True
     cache_revision_poll_ms: int = Field(default=250, gt=0)
+    cache_max_staleness_ms: int = Field(default=2000, gt=0)
 
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.

@@ -191,7 +191,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     checks.append(
         {
             "target": "cache within RESPONSE_CACHE_MAX_BYTES",
-            "value": report["cache"]["bytes"],
+            "value": int(report["cache"]["bytes"]),
             "passed": report["cache"]["bytes"] <= report["cache_max_bytes"],
         }
     )
@@ -238,14 +238,15 @@ def markdown(data: dict[str, Any]) -> str:
     staleness = report["staleness"]
     lines += [
         "",
-        f"Memory: the cache held {int(cache['entries'])} entries in {int(cache['bytes'])} bytes "
-        f"at the end (bound `RESPONSE_CACHE_MAX_BYTES={report['cache_max_bytes']}`, "
-        f"{int(cache['evictions_total'])} evictions, the cold runs filled it); resident "
-        f"memory: API with cache {rss['cached']} MB, without {rss['uncached']} MB, floor "
-        f"{rss['floor']} MB.",
+        f"Memory: after all runs the cache held {int(cache['entries'])} entries in "
+        f"{int(cache['bytes'])} bytes (bound `RESPONSE_CACHE_MAX_BYTES="
+        f"{report['cache_max_bytes']}`; {int(cache['evictions_total'])} evictions); resident "
+        f"memory: API with cache {rss['cached']:.1f} MB, without {rss['uncached']:.1f} MB, "
+        f"floor {rss['floor']:.1f} MB.",
         "",
         f"Staleness across processes ({staleness['writes']} writes, "
-        f"`CACHE_REVISION_POLL_MS={staleness['poll_ms']}`, bound {staleness['bound_ms']} ms): "
+        f"`CACHE_REVISION_POLL_MS={staleness['poll_ms']}`, bound "
+        f"`CACHE_MAX_STALENESS_MS={staleness['bound_ms']}`): "
         "a write made through one API process, measured from its acknowledgement until "
         "another process, whose cache held the old answer, answers with it: "
         f"p50 {staleness['p50_ms']} ms, max {staleness['max_ms']} ms; "

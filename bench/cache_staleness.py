@@ -41,7 +41,8 @@ async def ask(port: int, query: str, variables: dict[str, Any], secret: str | No
 
 
 async def measure_staleness(tmp: Path, writes: int) -> dict[str, Any]:
-    poll_ms = Settings().cache_revision_poll_ms
+    defaults = Settings()
+    poll_ms, bound_ms = defaults.cache_revision_poll_ms, defaults.cache_max_staleness_ms
     secret = "bench-" + secrets.token_hex(20)
     with EmbeddedMongo(tmp / "staleness-db") as database:
         base = {
@@ -85,7 +86,6 @@ async def measure_staleness(tmp: Path, writes: int) -> dict[str, Any]:
                 stop_server(server, {})
             for log in logs.values():
                 log.close()
-    bound_ms = 2 * poll_ms
     ordered = sorted(delays_ms)
     return {
         "writes": writes,
