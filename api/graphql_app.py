@@ -17,7 +17,9 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import QueryParams
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
+from api.cached_answers import cached_answer
 from api.graphiql import graphiql_html
 from api.http_caching import HttpCaching
 from api.observability import request_id_of
@@ -78,6 +80,23 @@ class DossierGraphQL(GraphQL[Context, None]):
                 raise HTTPException(413, f"Variables larger than {limit} bytes.")
         return data
 
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        if isinstance(request, Request) and context is UNSET:
+            answer = await cached_answer(
+                request,
+                persisted=self.persisted,
+                caching=self.caching,
+                max_variables_bytes=self.max_variables_bytes,
+            )
+            if answer is not None:
+                return answer
+        return await super().run(request, context, root_value)  # type: ignore[arg-type]
+
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """Not for a persisted query sent by GET, which has no ``query`` either."""
         return "extensions" not in request.query_params and super().should_render_graphql_ide(
@@ -119,7 +138,7 @@ class DossierGraphQL(GraphQL[Context, None]):
                 answer = ExecutionResult(data=cast("Any", orjson.Fragment(cached)), errors=None)
             if answer is not None:
                 if get:
-                    self.caching.mark(sub_response, context, plan)
+                    self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
                 found = self.caching.operation_of(request_data)
                 record_answer(request, found[1] if found else None, [])
                 return answer
@@ -145,7 +164,7 @@ class DossierGraphQL(GraphQL[Context, None]):
         if kept and plan is not None:
             plan.keep(orjson.dumps(result.data))
             if get:
-                self.caching.mark(sub_response, context, plan)
+                self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
         else:
             self.caching.refuse(sub_response, get=get)
         return result

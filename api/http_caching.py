@@ -26,7 +26,7 @@ from api.revision_watch import RevisionWatch
 from schema.admission import out_of_reach
 from schema.caching import operation_of
 from schema.context import Context
-from schema.keys.types import Role
+from schema.keys.types import Caller, Role
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,10 @@ class Plan:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
         return "*" in tags or self.etag.removeprefix("W/") in tags
 
-    def cached(self) -> bytes | None:
-        return self.cache.get(self.key, self.revision) if self.cache.enabled else None
+    def cached(self, *, count_miss: bool = True) -> bytes | None:
+        if not self.cache.enabled:
+            return None
+        return self.cache.get(self.key, self.revision, count_miss=count_miss)
 
     def keep(self, data: bytes) -> None:
         """Kept under the revision read before the query ran: its answer is at least
@@ -72,17 +74,19 @@ class HttpCaching:
     def plan(
         self, request: Request, context: Context, data: GraphQLRequestData, *, get: bool
     ) -> Plan | None:
+        caller = context.known_caller
+        if caller is None or context.refusal is not None or out_of_reach(context):
+            return None
+        return self.plan_for(request, caller, data, get=get)
+
+    def plan_for(
+        self, request: Request, caller: Caller, data: GraphQLRequestData, *, get: bool
+    ) -> Plan | None:
+        """For a caller known to be let in, while the database is in reach."""
         if not (self.cache.enabled or (get and self.headers)) or data.query is None:
             return None
         watch: RevisionWatch | None = getattr(request.app.state, "revisions", None)
-        caller = context.known_caller
-        if (
-            watch is None
-            or caller is None
-            or caller.role is not Role.READER
-            or context.refusal is not None
-            or out_of_reach(context)
-        ):
+        if watch is None or caller.role is not Role.READER:
             return None
         revision = watch.current
         if revision is None:
@@ -102,14 +106,14 @@ class HttpCaching:
             watch.invalidate()
         self.cache.clear()
 
-    def mark(self, response: Response, context: Context, plan: Plan) -> None:
+    def mark(self, response: Response, plan: Plan, *, keyed: bool) -> None:
         """The headers of a cacheable GET answer (or its 304)."""
         response.headers["Vary"] = "Authorization"
         if not self.headers:
             response.headers["Cache-Control"] = "no-store"
             return
         response.headers["ETag"] = plan.etag
-        scope = "public" if context.authorization is None else "private"
+        scope = "private" if keyed else "public"
         response.headers["Cache-Control"] = f"{scope}, no-cache"  # revalidate every time
 
     def refuse(self, response: Response, *, get: bool) -> None:

@@ -103,10 +103,10 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: CacheKey, revision: int) -> bytes | None:
+    def get(self, key: CacheKey, revision: int, *, count_miss: bool = True) -> bytes | None:
         entry = self._entries.get(key)
         if entry is None or entry[0] != revision:
-            self.stats.misses += 1
+            self.stats.misses += count_miss
             return None
         self._entries.move_to_end(key)
         self.stats.hits += 1

@@ -305,3 +305,27 @@ async def test_the_access_log_names_operations_answered_without_running(
         ("Kislyak", []),
         ("anonymous", ["PERSISTED_QUERY_NOT_FOUND"]),
     ]
+
+
+async def test_a_request_the_server_would_refuse_is_not_answered_from_cache(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    """Anonymous answers are looked for before the view reads the request: whatever it
+    would refuse still gets its refusal."""
+    await settle(app)
+    for _ in range(2):  # the second from cache
+        assert (await get(client, PERSON)).status_code == 200
+        assert (await client.post("/graphql", json={"query": PERSON})).status_code == 200
+    bad_variables = await client.get("/graphql", params={"query": PERSON, "variables": "{x"})
+    assert bad_variables.status_code == 400
+    too_large = {"query": PERSON, "variables": {"x": "y" * 30_000}}
+    assert (await client.post("/graphql", json=too_large)).status_code == 413
+    as_text = await client.post(
+        "/graphql", content=json.dumps({"query": PERSON}), headers={"content-type": "text/plain"}
+    )
+    assert as_text.status_code == 400
+    batch = await client.post("/graphql", json=[{"query": PERSON}])
+    assert batch.status_code != 200 or "errors" in batch.text
+    app.state.settings = app.state.settings.model_copy(update={"reads_require_key": True})
+    refused = await client.post("/graphql", json={"query": PERSON})
+    assert error_codes(refused.json()) == ["UNAUTHENTICATED"]

@@ -19,7 +19,7 @@ def test_a_run_measures_warm_cold_and_staleness(
     cache.main(
         [
             *("--size", "XS", "--duration", "0.5", "--warmup", "0.2", "--concurrency", "2"),
-            *("--writes", "2", "--data-dir", str(tmp_path / "data")),
+            *("--writes", "2", "--rounds", "1", "--data-dir", str(tmp_path / "data")),
             *("--json", str(report_json), "--markdown", str(report_md)),
         ]
     )
