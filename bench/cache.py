@@ -69,9 +69,12 @@ async def cache_figures(port: int) -> dict[str, float]:
     }
 
 
+NONCES = itertools.count()  # across runs too: a later round must not find an earlier's
+
+
 def distinct(port: int, op: Operation) -> Iterator[bytes]:
     """Requests never asked before: the operation's, each with a variable of its own."""
-    for n in itertools.count():
+    for n in NONCES:
         variables = {**op.variables[n % len(op.variables)], "nonce": n}
         yield graphql_request(port, op.query, variables)
 
