@@ -18,10 +18,19 @@ import orjson
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-ENTRY_OVERHEAD_BYTES = 300  # the entry's tuple, key and dict slot, roughly, beyond its bytes
+# What an entry holds beyond its strings' and bytes' contents: the key object, the entry's
+# tuple, the objects' headers and the ordered dict's slot and link (tests/api/test_caching.py
+# checks the sum against what Python allocates).
+ENTRY_OVERHEAD_BYTES = 400
 
 
-@dataclass(frozen=True)
+def compact(data: bytes) -> bytes:
+    """orjson's output keeps the buffer it was written in (4 KB at least): a copy holds
+    just its bytes, which is what the cache's bound counts."""
+    return bytes(memoryview(data))
+
+
+@dataclass(frozen=True, slots=True)
 class CacheKey:
     """One question from one caller: the same key has the same answer at one revision.
     The caller's name is in it, as ``viewer`` answers each key holder differently."""
@@ -42,7 +51,7 @@ class CacheKey:
         role: str,
     ) -> CacheKey:
         encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-        return cls(document, operation_name, encoded, caller, role)
+        return cls(document, operation_name, compact(encoded), caller, role)
 
     def etag(self, revision: int, schema_fingerprint: str) -> str:
         """Weak: equal answers, not necessarily equal bytes."""
@@ -119,7 +128,7 @@ class ResponseCache:
         old = self._entries.pop(key, None)
         if old is not None:
             self._bytes -= _size(key, old[1])
-        self._entries[key] = (revision, data)
+        self._entries[key] = (revision, compact(data))
         self._bytes += size
         self.stats.stored += 1
         while self._bytes > self.max_bytes:

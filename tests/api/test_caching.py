@@ -7,13 +7,15 @@ import asyncio
 import json
 import logging
 import time
+import tracemalloc
 
 import httpx
+import orjson
 import pytest
 from starlette.applications import Starlette
 
 from api.observability import JsonFormatter
-from api.response_cache import CacheKey, ResponseCache
+from api.response_cache import ENTRY_OVERHEAD_BYTES, CacheKey, ResponseCache
 from api.revision_watch import RevisionWatch
 from api.settings import Settings
 from model.store import Database
@@ -255,7 +257,7 @@ def key(n: int) -> CacheKey:
 
 def test_the_cache_holds_at_most_its_bytes_and_only_the_current_revision() -> None:
     data = b'{"x":"' + b"y" * 1000 + b'"}'
-    one = len(data) + key(99).size + 300
+    one = len(data) + key(99).size + ENTRY_OVERHEAD_BYTES
     cache = ResponseCache(max_bytes=3 * one)
     for n in range(3):
         cache.put(key(n), 5, data)
@@ -329,3 +331,21 @@ async def test_a_request_the_server_would_refuse_is_not_answered_from_cache(
     app.state.settings = app.state.settings.model_copy(update={"reads_require_key": True})
     refused = await client.post("/graphql", json={"query": PERSON})
     assert error_codes(refused.json()) == ["UNAUTHENTICATED"]
+
+
+def test_what_the_cache_counts_is_what_python_holds_for_it() -> None:
+    """Its bound is on the bytes it counts: they must cover what its entries really take
+    (orjson's output, for one, keeps a buffer of 4 KB at least unless copied)."""
+    cache = ResponseCache(max_bytes=10**9)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(2000):
+            document = json.loads(json.dumps(PERSON * (1 + n % 3)))  # a fresh string each
+            key = CacheKey.of(document, None, {"slug": f"person-{n:06d}"}, None, "READER")
+            cache.put(key, 1, orjson.dumps({"person": {"name": "x" * (n % 700)}}))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held <= cache.size_bytes
+    assert held >= cache.size_bytes * 0.5  # and not far more than it takes
