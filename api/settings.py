@@ -69,8 +69,9 @@ class Settings(BaseSettings):
     # Answers to anonymous and READER queries are cached in each process, in at most this
     # many bytes (0: none), and GET answers carry an ETag (HTTP_CACHING). Both hold while
     # the revision counter, read every cache_revision_poll_ms, has not moved; a reading
-    # counts for cache_max_staleness_ms from the start of its read: nothing is answered
-    # from cache, or 304, later than that after a write (elsewhere; here, at once).
+    # counts for cache_max_staleness_ms from the start of its read. So a write made in
+    # another process stops cached answers and 304s within cache_max_staleness_ms; one
+    # made in this process, at once.
     response_cache_max_bytes: int = 64_000_000
     http_caching: bool = True
     cache_revision_poll_ms: int = Field(default=250, gt=0)
