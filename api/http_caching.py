@@ -43,10 +43,12 @@ class Plan:
         return self.key.etag(self.revision, self.fingerprint)
 
     def not_modified(self, if_none_match: str | None) -> bool:
+        """Only a tag this server gave a successful answer matches: not ``*``, which
+        would 304 a document that fails, never having been answered."""
         if not if_none_match:
             return False
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or self.etag.removeprefix("W/") in tags
+        return self.etag.removeprefix("W/") in tags
 
     def cached(self, *, count_miss: bool = True) -> bytes | None:
         if not self.cache.enabled:

@@ -123,8 +123,15 @@ async def test_readers_are_cached_privately_editors_and_errors_not_at_all(
     await settle(app)
     as_reader = await get(client, PERSON, bearer(reader))
     assert as_reader.headers["cache-control"] == "private, no-cache"
-    assert as_reader.headers["etag"] != (await get(client, PERSON)).headers["etag"]
-    assert (await get(client, PERSON, {**bearer(reader), "If-None-Match": "*"})).status_code == 304
+    tag = as_reader.headers["etag"]
+    anonymous_tag = (await get(client, PERSON)).headers["etag"]
+    assert tag != anonymous_tag
+    assert (await get(client, PERSON, {**bearer(reader), "If-None-Match": tag})).status_code == 304
+    # Another caller's tag, or any tag, is not this caller's answer.
+    for other in (anonymous_tag, "*"):
+        assert (
+            await get(client, PERSON, {**bearer(reader), "If-None-Match": other})
+        ).status_code == 200
     for refused in (
         await get(client, PERSON, bearer(editor)),
         await get(client, PERSON, bearer(ADMIN_SECRET)),
@@ -134,8 +141,14 @@ async def test_readers_are_cached_privately_editors_and_errors_not_at_all(
         assert "etag" not in refused.headers
         assert refused.headers["cache-control"] == "no-store"
         assert "Authorization" in refused.headers["vary"]
-    editor_again = await get(client, PERSON, {**bearer(editor), "If-None-Match": "*"})
+    editor_again = await get(client, PERSON, {**bearer(editor), "If-None-Match": anonymous_tag})
     assert editor_again.status_code == 200
+    failing = await get(client, "{ person(slug: 3) { name } }", {"If-None-Match": "*"})
+    assert error_codes(failing.json()) == ["GRAPHQL_VALIDATION_FAILED"]
+    mutation = await client.get(
+        "/graphql", params={"query": "mutation { x }"}, headers={"If-None-Match": "*"}
+    )
+    assert mutation.status_code == 400
 
 
 async def test_a_repeated_read_is_answered_from_cache_and_a_mutation_never(
