@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-writes bench-pages mutation clean
+.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-writes bench-pages bench-cache mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,13 @@ bench-writes: install
 PAGES_ARGS ?=
 bench-pages: install chromium
 	$(BIN)/python -m bench.pages --json bench/results/pages.json --markdown bench/results/pages.md $(PAGES_ARGS)
+
+# The response cache benchmark (bench/README.md): repeated person pages and node(id) at size S,
+# warm and cold, against the floor, and how soon a write in one process reaches another's
+# cache. About three minutes once the corpus is loaded.
+CACHE_ARGS ?=
+bench-cache: install
+	$(BIN)/python -m bench.cache --json bench/results/cache-s.json --markdown bench/results/cache-s.md $(CACHE_ARGS)
 
 # Mutation testing (bench/README.md, "Mutation testing"): mutmut on the three modules of the
 # issue "Tests that fail when the property breaks", one pass each with that module's own tests

@@ -16,10 +16,13 @@ from starlette.routing import Route
 from api.body_limit import BodySizeLimit
 from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
+from api.http_caching import HttpCaching
 from api.lifespan import make_lifespan, ping
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.pages import ContentSecurityPolicy, desk_routes
+from api.response_cache import CacheCollector, ResponseCache
 from api.settings import Settings
+from schema.persisted import PersistedQueries, load_manifest
 from schema.schema import Limits, build_schema
 
 
@@ -60,12 +63,22 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
         max_cost=settings.max_query_cost,
         introspection=settings.introspection,
     )
+    schema = build_schema(limits)
+    trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
+    caching = HttpCaching(
+        ResponseCache(settings.response_cache_max_bytes),
+        headers=settings.http_caching,
+        schema_sdl=f"{schema}\n{limits}\nreads_require_key={settings.reads_require_key}",
+        max_tokens=settings.max_query_tokens,
+    )
     graphql = DossierGraphQL(
-        build_schema(limits),
+        schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         max_variables_bytes=settings.max_variables_bytes,
         write_allowance_bytes=settings.write_allowance_bytes,
+        persisted=PersistedQueries(settings.persisted_queries_max_bytes, trusted),
+        caching=caching,
     )
     app = Starlette(
         routes=[
@@ -82,8 +95,8 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-request-id"],
-                expose_headers=["x-request-id"],
+                allow_headers=["authorization", "content-type", "x-request-id", "if-none-match"],
+                expose_headers=["x-request-id", "etag"],
             ),
             Middleware(
                 BodySizeLimit,
@@ -95,4 +108,6 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.response_cache = caching.cache
+    metrics.registry.register(CacheCollector(caching.cache))
     return app

@@ -24,7 +24,10 @@ DURABLE_COMMITS = ("--sync-on-commit",)
 
 
 def create_client(
-    uri: str, settings: Settings, listeners: Sequence[CommandListener] = ()
+    uri: str,
+    settings: Settings,
+    listeners: Sequence[CommandListener] = (),
+    appname: str = "dossier",
 ) -> AsyncMongoClient[Document]:
     return AsyncMongoClient(
         uri,
@@ -32,7 +35,7 @@ def create_client(
         timeoutMS=settings.database_timeout_ms,
         serverSelectionTimeoutMS=settings.server_selection_timeout_ms,
         tz_aware=True,
-        appname="dossier",
+        appname=appname,
     )
 
 
@@ -54,10 +57,13 @@ async def embedded_server(settings: Settings) -> AsyncIterator[EmbeddedMongo]:
 
 @contextlib.asynccontextmanager
 async def connect(
-    uri: str, settings: Settings, listeners: Sequence[CommandListener] = ()
+    uri: str,
+    settings: Settings,
+    listeners: Sequence[CommandListener] = (),
+    appname: str = "dossier",
 ) -> AsyncIterator[Database]:
     """The configured database on ``uri``, its client closed on exit."""
-    client = create_client(uri, settings, listeners)
+    client = create_client(uri, settings, listeners, appname)
     try:
         yield client[settings.mongodb_database]
     finally:

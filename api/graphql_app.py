@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -12,21 +13,38 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import QueryParams
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
+from api.cached_answers import cached_answer
 from api.graphiql import graphiql_html
+from api.http_caching import HttpCaching
 from api.observability import request_id_of
+from schema.access_log import record_answer
+from schema.common.errors import CodedError
 from schema.context import Context
 from schema.keys.authentication import authenticate
+from schema.persisted import PersistedQueries
 
 
 class DossierGraphQL(GraphQL[Context, None]):
     def __init__(
-        self, *args: Any, max_variables_bytes: int, write_allowance_bytes: int, **kwargs: Any
+        self,
+        *args: Any,
+        max_variables_bytes: int,
+        write_allowance_bytes: int,
+        persisted: PersistedQueries,
+        caching: HttpCaching,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_variables_bytes = max_variables_bytes
         self.write_allowance_bytes = write_allowance_bytes
+        self.persisted = persisted
+        self.caching = caching
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
@@ -61,6 +79,100 @@ class DossierGraphQL(GraphQL[Context, None]):
             if item.variables and len(orjson.dumps(item.variables)) > limit:
                 raise HTTPException(413, f"Variables larger than {limit} bytes.")
         return data
+
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        if isinstance(request, Request) and context is UNSET:
+            answer = await cached_answer(
+                request,
+                persisted=self.persisted,
+                caching=self.caching,
+                max_variables_bytes=self.max_variables_bytes,
+            )
+            if answer is not None:
+                return answer
+        return await super().run(request, context, root_value)  # type: ignore[arg-type]
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a persisted query sent by GET, which has no ``query`` either."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The document a persisted query names, then the answer from cache when it may
+        be (``api.http_caching``), else run."""
+        get = request_adapter.method == "GET"
+        try:
+            query = self.persisted.resolve(request_data.query, request_data.extensions)
+        except CodedError as error:
+            self.caching.refuse(sub_response, get=get)
+            record_answer(request, request_data.operation_name, [str(error.code)])
+            return ExecutionResult(data=None, errors=[error])
+        if query is not request_data.query:
+            request_data = dataclasses.replace(request_data, query=query)
+        plan = self.caching.plan(request, context, request_data, get=get)
+        if plan is not None:
+            answer: ExecutionResult | None = None
+            if (
+                get
+                and self.caching.headers
+                and plan.not_modified(request_adapter.headers.get("if-none-match"))
+            ):
+                sub_response.status_code = 304
+                answer = ExecutionResult(data=None, errors=None)
+            elif (cached := plan.cached()) is not None:
+                # The encoded answer goes out as it is: orjson writes a Fragment verbatim.
+                answer = ExecutionResult(data=cast("Any", orjson.Fragment(cached)), errors=None)
+            if answer is not None:
+                if get:
+                    self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
+                found = self.caching.operation_of(request_data)
+                record_answer(request, found[1] if found else None, [])
+                return answer
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
+        found = self.caching.operation_of(request_data)
+        operation = found[0] if found else None
+        if operation is OperationType.MUTATION:
+            self.caching.wrote(request)
+        kept = (
+            plan is not None
+            and operation is OperationType.QUERY
+            and not result.errors
+            and not result.extensions
+            and result.data is not None
+        )
+        if kept and plan is not None:
+            plan.keep(orjson.dumps(result.data))
+            if get:
+                self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
+        else:
+            self.caching.refuse(sub_response, get=get)
+        return result
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        if sub_response.status_code == 304:  # Not Modified: the headers, no body
+            return Response(status_code=304, headers=dict(sub_response.headers))
+        return super().create_response(response_data, sub_response)
 
     @property
     def graphql_ide_html(self) -> str:

@@ -24,6 +24,7 @@ from starlette.applications import Starlette
 
 from api.breaker import CircuitBreaker
 from api.database import connect, embedded_server
+from api.revision_watch import watching
 from api.settings import Settings
 from api.supervisor import Supervisor
 from model.indexes import ensure_indexes
@@ -90,6 +91,7 @@ def make_lifespan(
             app.state.db = db
             app.state.breaker = breaker
             app.state.database_ready = False
+            await stack.enter_async_context(watching(app, uri, settings))
             if app.state.embedded is not None:
                 supervisor = Supervisor(
                     app.state.embedded,

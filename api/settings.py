@@ -61,6 +61,23 @@ class Settings(BaseSettings):
         where one character may take six bytes (``\\u00e9``)."""
         return 6 * self.max_article_chars
 
+    # Persisted queries (Apollo's protocol): documents sent with their hash are kept, in
+    # each process, in at most this many bytes. TRUSTED_DOCUMENTS: the path of a manifest
+    # (Apollo's persisted query manifest, or a JSON object of SHA-256 to document); when
+    # set, only the documents it lists run.
+    persisted_queries_max_bytes: int = 4_000_000
+    trusted_documents: Path | None = None
+    # Answers to anonymous and READER queries are cached in each process, in at most this
+    # many bytes (0: none), and GET answers carry an ETag (HTTP_CACHING). Both hold while
+    # the revision counter, read every cache_revision_poll_ms, has not moved; a reading
+    # counts for cache_max_staleness_ms from the start of its read. So a write made in
+    # another process stops cached answers and 304s within cache_max_staleness_ms; one
+    # made in this process, at once.
+    response_cache_max_bytes: int = 64_000_000
+    http_caching: bool = True
+    cache_revision_poll_ms: int = Field(default=250, gt=0)
+    cache_max_staleness_ms: int = Field(default=2000, gt=0)
+
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000

@@ -36,7 +36,7 @@ from api.app import create_app
 from api.settings import Settings
 from bench.floor import create_floor_app
 from bench.operations import Operation, prepare
-from bench.process import PRODUCTION, ROOT, database_uri
+from bench.process import ROOT, UNCACHED, database_uri
 
 TARGETS = ("api", "floor")
 _COLLECTED = re.compile(r"Collected : (\d+)")
@@ -114,7 +114,7 @@ def count(target: str, spec: Path, requests: int, uri: str, database: str, *, ba
     ]
     environment = {
         **os.environ,
-        **PRODUCTION,
+        **UNCACHED,
         "MONGODB_URI": uri,
         "MONGODB_DATABASE": database,
         "PYTHONHASHSEED": "0",  # the same dict and set layouts in every run

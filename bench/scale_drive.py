@@ -23,7 +23,7 @@ from api.database import create_client
 from api.embedded import free_port
 from api.settings import Settings
 from bench.operations import POPULAR, Operation, prepare
-from bench.process import HOST, PRODUCTION, peak_rss_mb, start_server, stop_server, wait_ready
+from bench.process import HOST, UNCACHED, peak_rss_mb, start_server, stop_server, wait_ready
 from bench.scale_report import line_of
 from bench.stats import percentile
 from model.names import PERSONS
@@ -274,7 +274,7 @@ async def measure_size(args: argparse.Namespace, size: str, uri: str, tmp: Path)
     report, ops = await prepare(size, args.seed, uri, args.operation)
     database = report["database"]
     ports = {"graphql": free_port(), "floor": free_port()}
-    environment = {"MONGODB_URI": uri, "MONGODB_DATABASE": database, **PRODUCTION}
+    environment = {"MONGODB_URI": uri, "MONGODB_DATABASE": database, **UNCACHED}
     logs = {name: (tmp / f"{size}-{name}.log").open("wb") for name in ports}
     servers = {
         "graphql": start_server(ports["graphql"], tmp, logs["graphql"], environment=environment),

@@ -39,8 +39,8 @@ from api.settings import Settings
 from bench.corpus import MARKER, SIZES
 from bench.operations import Operation, prepare
 from bench.process import (
-    PRODUCTION,
     ROOT,
+    UNCACHED,
     database_uri,
     interrupt,
     log_tail,
@@ -361,7 +361,7 @@ async def measure(
     environment = {
         "MONGODB_URI": uri,
         "MONGODB_DATABASE": database,
-        **PRODUCTION,
+        **UNCACHED,
         "ADMIN_API_KEY": admin,
     }
     with log_path.open("wb") as log:

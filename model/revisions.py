@@ -139,6 +139,15 @@ async def edited_since_seed(
     return {doc[paths.REVISION_NODE].partition(":")[2] async for doc in cursor}
 
 
+async def current_sequence(db: Database) -> int:
+    """The last sequence number handed out: it moves with every committed write, so an
+    unchanged value means nothing a revision keeps has changed."""
+    found = await (
+        await db[COUNTERS].aggregate([{"$match": {paths.ID: _SEQUENCE}}, {"$project": {"seq": 1}}])
+    ).to_list()
+    return int(found[0]["seq"]) if found else 0
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

@@ -10,6 +10,8 @@ overhead of one more extension and hook, for a few lines of bookkeeping.
 
 from __future__ import annotations
 
+from typing import Any
+
 from strawberry.types import ExecutionContext
 
 
@@ -23,6 +25,11 @@ def record_operation(context: ExecutionContext) -> None:
         operation = context.operation_name
     except RuntimeError:  # no operation of that name in the document
         operation = None
-    request.state.operation = operation or "anonymous"
     errors = (context.result.errors if context.result is not None else None) or []
-    request.state.error_codes = [str((e.extensions or {}).get("code")) for e in errors]
+    record_answer(request, operation, [str((e.extensions or {}).get("code")) for e in errors])
+
+
+def record_answer(request: Any, operation: str | None, codes: list[str]) -> None:
+    """Also for answers given without running the operation (from cache, refusals)."""
+    request.state.operation = operation or "anonymous"
+    request.state.error_codes = codes

@@ -13,9 +13,10 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, OperationDefinitionNode, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
 
 DOCUMENT_CACHE_SIZE = 256
 
@@ -65,3 +66,21 @@ def parser_extension(max_tokens: int) -> Callable[[], SchemaExtension]:
 
 def validation_extension(rules: Sequence[type[ASTValidationRule]]) -> Callable[[], SchemaExtension]:
     return functools.partial(CachedValidation, rules=tuple(rules))
+
+
+def operation_of(
+    query: str, operation_name: str | None, max_tokens: int
+) -> tuple[OperationType, str | None] | None:
+    """The request's operation, its type and name, from the document parsed (once) as
+    above; None when it does not parse or holds no such operation."""
+    try:
+        document = _parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            operation_name is None or (definition.name and definition.name.value == operation_name)
+        ):
+            name = definition.name.value if definition.name else None
+            return OperationType(definition.operation.value), name
+    return None

@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 from model.store import Database
 from schema.common.projection import Reads
 from schema.keys.store import identify
-from schema.keys.types import Caller
+from schema.keys.types import ANONYMOUS, Caller
 from schema.loaders import Loaders
 
 
@@ -37,6 +37,12 @@ class Context:
         self.reads = Reads()
         # Fresh per request: a loader's cache must never outlive the request it serves.
         self.loaders = Loaders(self.db, self.reads)
+
+    @property
+    def known_caller(self) -> Caller | None:
+        """The caller, if no database read is needed to know it: anonymous, or a key
+        already looked up (``schema.keys.authentication`` does, for every key)."""
+        return ANONYMOUS if self.authorization is None else self._caller
 
     async def caller(self) -> Caller:
         """Who sent the request, looked up once; ``UnknownKey`` for a key not in force."""

@@ -54,6 +54,9 @@ def settings(mongo_uri: str, database_name: str, tmp_path: Path) -> Settings:
         mongodb_database=database_name,
         data_dir=tmp_path / "data",
         seed_on_start=True,
+        # Tests look at the database work each query does: none may come from the response
+        # cache (tests/api/test_caching.py turns it on).
+        response_cache_max_bytes=0,
     )
 
 

@@ -65,6 +65,7 @@ def _settings(port: int, tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         server_selection_timeout_ms=400,
         startup_retry_s=0.2,
+        response_cache_max_bytes=0,  # every request goes to the database, as they test
     )
 
 
