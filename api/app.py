@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api.admission_control import AdmissionGate
 from api.body_limit import BodySizeLimit
 from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
@@ -47,6 +48,18 @@ async def readyz(request: Request) -> Response:
         breaker.trip("the readiness ping failed")
         return _unavailable(request, "database unavailable")
     return JSONResponse({"status": "ok"})
+
+
+def admission_gate(settings: Settings) -> AdmissionGate | None:
+    if not settings.admission_capacity:
+        return None
+    return AdmissionGate(
+        capacity=settings.admission_capacity,
+        reserve=settings.admission_reserve,
+        cheap_cost=settings.admission_cheap_cost,
+        wait_s=settings.admission_wait_ms / 1000,
+        retry_after_s=settings.retry_after_s,
+    )
 
 
 def create_app(settings: Settings, command_listeners: Sequence[CommandListener] = ()) -> Starlette:
@@ -92,4 +105,5 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.admission = admission_gate(settings)
     return app
