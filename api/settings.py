@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     mongodb_database: str = "dossier"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Worker processes of `python -m api` (api.workers); one database shared by all.
+    web_concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     data_dir: Path = Path(".data")
     seed_on_start: bool = True
     log_level: str = "info"
