@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     admission_capacity: int = Field(default=8_000, ge=0)
     admission_reserve: int = Field(default=1_000, ge=0)
     admission_cheap_cost: int = Field(default=50, ge=1)
-    admission_wait_ms: int = Field(default=1_000, ge=0)
+    admission_wait_ms: int = Field(default=2_000, ge=0)
     max_body_bytes: int = 100_000
     max_variables_bytes: int = 20_000
     # The longest article body addArticle takes; requests with a key may be as much larger
