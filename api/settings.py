@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # admission_cheap_cost leave the last admission_reserve of it to cheap ones. One that
     # finds no room within admission_wait_ms is refused OVERLOADED (HTTP 503, Retry-After).
     # 0 lets every operation in.
-    admission_capacity: int = Field(default=8_000, ge=0)
+    admission_capacity: int = Field(default=6_000, ge=0)
     admission_reserve: int = Field(default=1_000, ge=0)
     admission_cheap_cost: int = Field(default=50, ge=1)
     admission_wait_ms: int = Field(default=2_000, ge=0)

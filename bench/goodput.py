@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from api.embedded import free_port
+from api.settings import Settings
 from bench.corpus import SIZES
 from bench.operations import Operation, prepare
 from bench.process import (
@@ -184,7 +185,8 @@ def markdown(data: dict[str, Any]) -> str:
         "with other work during the run; "
         f"{data['duration_s']} s per measurement after {data['warmup_s']} s of warm-up; "
         f"database: {data['database']}; size {report['size']} ({documents:,} documents); "
-        f"API and floor with {data['workers']} worker processes each.",
+        f"API and floor with {data['workers']} worker processes each; the API's admission "
+        "settings: " + ", ".join(f"{k.upper()}={v}" for k, v in data["admission"].items()) + ".",
         "",
         f"### Sweep: {PAGES}",
         "",
@@ -244,6 +246,15 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_s": args.warmup,
         "workers": args.workers,
         "node_concurrency": args.node_concurrency,
+        # The API's admission settings: the environment passes to it (bench.process).
+        "admission": Settings().model_dump(
+            include={
+                "admission_capacity",
+                "admission_reserve",
+                "admission_cheap_cost",
+                "admission_wait_ms",
+            }
+        ),
     }
     with tempfile.TemporaryDirectory(prefix="dossier-goodput-") as tmp:
         try:
