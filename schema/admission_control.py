@@ -13,6 +13,7 @@ from typing import Protocol
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from schema.common.errors import OVERLOADED
 from schema.limits import QueryCostLimiter
@@ -38,7 +39,10 @@ def gate_of(context: object) -> Gate | None:
 class AdmittedByCost(QueryCostLimiter):
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         cost = self.cost_within_limit()
-        gate = gate_of(self.execution_context.context) if cost is not None else None
+        execution = self.execution_context
+        # A subscription would hold its units for as long as its client listens.
+        lasting = execution.operation_type is OperationType.SUBSCRIPTION
+        gate = gate_of(execution.context) if cost is not None and not lasting else None
         if gate is None or cost is None:
             yield
             return
