@@ -343,8 +343,3 @@ def limit_rules(*, max_depth: int, max_aliases: int) -> list[type[ASTValidationR
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
-
-
-def cost_extension(max_cost: int) -> Callable[[], SchemaExtension]:
-    """A factory, so that every request gets its own extension instance."""
-    return functools.partial(QueryCostLimiter, max_cost=max_cost)
