@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-writes bench-pages bench-cache mutation clean
+.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-goodput bench-writes bench-pages bench-cache mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,19 @@ schema: install
 vendor: install
 	$(BIN)/python -m api.vendor
 
-# The scale benchmark (bench/README.md): sizes S and L, API against the hand-written floor.
-# The first run generates and loads each corpus (L takes about half an hour); later runs
-# reuse them from .data/bench. BENCH_ARGS='--size S --duration 3' for a quick look.
+# The scale benchmark (bench/README.md): size S (S and L with MONGODB_URI), API against the
+# hand-written floor. The first run generates and loads each corpus (S takes about five
+# minutes, L half an hour); later runs reuse them from .data/bench.
+# BENCH_ARGS='--size S --duration 3' for a quick look.
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.scale --json bench/results/scale.json --markdown bench/results/scale.md $(BENCH_ARGS)
+
+# The goodput benchmark (bench/README.md): fifty-person pages at concurrency 1 to 64 and
+# node(id) beside them, API and floor with two workers each; about five minutes at S.
+GOODPUT_ARGS ?=
+bench-goodput: install
+	$(BIN)/python -m bench.goodput --json bench/results/goodput-s.json --markdown bench/results/goodput-s.md $(GOODPUT_ARGS)
 
 # The write benchmark (bench/README.md): createStatement throughput at size S with 1, 4 and 8
 # editors, and the scale benchmark's reads alone and beside an editor writing 5 facts/s, on a

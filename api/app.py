@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api.admission_control import AdmissionGate
 from api.body_limit import BodySizeLimit
 from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
@@ -20,7 +21,7 @@ from api.http_caching import HttpCaching
 from api.lifespan import make_lifespan, ping
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.pages import ContentSecurityPolicy, desk_routes
-from api.response_cache import CacheCollector, ResponseCache
+from api.response_cache import CacheMetrics, ResponseCache
 from api.settings import Settings
 from schema.persisted import PersistedQueries, load_manifest
 from schema.schema import Limits, build_schema
@@ -53,6 +54,18 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def admission_gate(settings: Settings) -> AdmissionGate | None:
+    if not settings.admission_capacity:
+        return None
+    return AdmissionGate(
+        capacity=settings.admission_capacity,
+        reserve=settings.admission_reserve,
+        cheap_cost=settings.admission_cheap_cost,
+        wait_s=settings.admission_wait_ms / 1000,
+        retry_after_s=settings.retry_after_s,
+    )
+
+
 def create_app(settings: Settings, command_listeners: Sequence[CommandListener] = ()) -> Starlette:
     """``command_listeners`` see every database command (tests and benchmarks count them)."""
     metrics = Metrics()
@@ -66,7 +79,7 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     schema = build_schema(limits)
     trusted = load_manifest(settings.trusted_documents) if settings.trusted_documents else None
     caching = HttpCaching(
-        ResponseCache(settings.response_cache_max_bytes),
+        ResponseCache(settings.response_cache_max_bytes, CacheMetrics(metrics.registry)),
         headers=settings.http_caching,
         schema_sdl=f"{schema}\n{limits}\nreads_require_key={settings.reads_require_key}",
         max_tokens=settings.max_query_tokens,
@@ -109,5 +122,5 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.response_cache = caching.cache
-    metrics.registry.register(CacheCollector(caching.cache))
+    app.state.admission = admission_gate(settings)
     return app

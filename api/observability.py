@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 from pymongo.monitoring import (
     CommandFailedEvent,
     CommandListener,
@@ -24,6 +26,9 @@ access_log = logging.getLogger("dossier.access")
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
+# Set (by ``api.workers``) when several worker processes serve: each writes its metrics
+# there, and /metrics adds up every worker's.
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 MAX_OPERATION_LABELS = 200  # clients name operations: bound the label set
 OPERATION_LABEL_LENGTH = 64
 
@@ -70,7 +75,11 @@ class Metrics:
         return "other"
 
     async def endpoint(self, request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        registry = self.registry
+        if os.environ.get(MULTIPROCESS_DIR):
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
 class DatabaseCommandTimer(CommandListener):

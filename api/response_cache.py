@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 # What an entry holds beyond its strings' and bytes' contents: the key object, the entry's
 # tuple, the objects' headers and the ordered dict's slot and link (tests/api/test_caching.py
@@ -93,12 +91,47 @@ class CacheStats:
         return self.hits / asked if asked else 0.0
 
 
+class CacheMetrics:
+    """The cache's figures on ``/metrics``, kept as they change: in Prometheus
+    multiprocess mode only such metrics add up over the workers."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.hits = Counter(
+            "dossier_response_cache_hits",
+            "Answers served from the response cache.",
+            registry=registry,
+        )
+        self.misses = Counter(
+            "dossier_response_cache_misses",
+            "Cacheable questions the cache could not answer.",
+            registry=registry,
+        )
+        self.evictions = Counter(
+            "dossier_response_cache_evictions",
+            "Entries dropped to stay within its bytes.",
+            registry=registry,
+        )
+        self.bytes = Gauge(
+            "dossier_response_cache_bytes",
+            "What the response cache's entries hold (RESPONSE_CACHE_MAX_BYTES bounds it).",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.entries = Gauge(
+            "dossier_response_cache_entries",
+            "Entries in the response cache.",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+
+
 class ResponseCache:
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, metrics: CacheMetrics | None = None) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[CacheKey, tuple[int, bytes]] = OrderedDict()
         self._bytes = 0
         self.stats = CacheStats()
+        self.metrics = metrics
 
     @property
     def enabled(self) -> bool:
@@ -116,9 +149,13 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is None or entry[0] != revision:
             self.stats.misses += count_miss
+            if self.metrics and count_miss:
+                self.metrics.misses.inc()
             return None
         self._entries.move_to_end(key)
         self.stats.hits += 1
+        if self.metrics:
+            self.metrics.hits.inc()
         return entry[1]
 
     def put(self, key: CacheKey, revision: int, data: bytes) -> None:
@@ -135,39 +172,22 @@ class ResponseCache:
             old_key, (_, old_data) = self._entries.popitem(last=False)
             self._bytes -= _size(old_key, old_data)
             self.stats.evicted += 1
+            if self.metrics:
+                self.metrics.evictions.inc()
+        self._measured()
 
     def clear(self) -> None:
         if self._entries:
             self.stats.cleared += 1
         self._entries.clear()
         self._bytes = 0
+        self._measured()
+
+    def _measured(self) -> None:
+        if self.metrics:
+            self.metrics.bytes.set(self._bytes)
+            self.metrics.entries.set(len(self._entries))
 
 
 def _size(key: CacheKey, data: bytes) -> int:
     return key.size + len(data) + ENTRY_OVERHEAD_BYTES
-
-
-class CacheCollector(Collector):
-    """The cache's figures on ``/metrics``, read when scraped (nothing per request)."""
-
-    def __init__(self, cache: ResponseCache) -> None:
-        self.cache = cache
-
-    def collect(self) -> Iterator[Metric]:
-        stats = self.cache.stats
-        for name, value, text in (
-            ("hits", stats.hits, "Answers served from the response cache."),
-            ("misses", stats.misses, "Cacheable questions the cache could not answer."),
-            ("evictions", stats.evicted, "Entries dropped to stay within its bytes."),
-        ):
-            yield CounterMetricFamily(f"dossier_response_cache_{name}", text, value=value)
-        yield GaugeMetricFamily(
-            "dossier_response_cache_bytes",
-            "What the response cache's entries hold (RESPONSE_CACHE_MAX_BYTES bounds it).",
-            value=self.cache.size_bytes,
-        )
-        yield GaugeMetricFamily(
-            "dossier_response_cache_entries",
-            "Entries in the response cache.",
-            value=len(self.cache),
-        )

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_CHARS = 32
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     mongodb_database: str = "dossier"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Worker processes of `python -m api` (api.workers); one database shared by all.
+    web_concurrency: int = Field(default_factory=lambda: len(os.sched_getaffinity(0)), ge=1)
     data_dir: Path = Path(".data")
     seed_on_start: bool = True
     log_level: str = "info"
@@ -49,6 +52,15 @@ class Settings(BaseSettings):
     max_aliases: int = 20
     max_query_tokens: int = 2000
     max_query_cost: int = 10_000
+    # Admission control (api.admission_control), per worker process: the operations
+    # running at once may together cost at most admission_capacity; those costing more than
+    # admission_cheap_cost leave the last admission_reserve of it to cheap ones. One that
+    # finds no room within admission_wait_ms is refused OVERLOADED (HTTP 503, Retry-After).
+    # 0 lets every operation in.
+    admission_capacity: int = Field(default=6_000, ge=0)
+    admission_reserve: int = Field(default=1_000, ge=0)
+    admission_cheap_cost: int = Field(default=50, ge=1)
+    admission_wait_ms: int = Field(default=2_000, ge=0)
     max_body_bytes: int = 100_000
     max_variables_bytes: int = 20_000
     # The longest article body addArticle takes; requests with a key may be as much larger
@@ -82,6 +94,12 @@ class Settings(BaseSettings):
     # with a TIMEOUT error instead of holding the server.
     database_timeout_ms: int = 5000
     embedded_start_timeout_s: float = 30.0
+
+    @model_validator(mode="after")
+    def _reserve_within_capacity(self) -> Settings:
+        if self.admission_capacity and self.admission_reserve >= self.admission_capacity:
+            raise ValueError("ADMISSION_RESERVE must be smaller than ADMISSION_CAPACITY")
+        return self
 
     @field_validator("admin_api_key")
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -374,17 +375,28 @@ def create_floor_app(settings: Settings) -> Starlette:
     return Starlette(routes=[*routes, Route("/stats", stats)], lifespan=lifespan)
 
 
+def app_from_environment() -> Starlette:
+    """One worker's app (uvicorn's ``factory=True``)."""
+    return create_floor_app(Settings())
+
+
 def main() -> None:
+    """One process, unless ``WEB_CONCURRENCY`` is given (``bench.goodput`` runs the floor
+    with as many workers as the API); ``/stats`` then counts one worker's commands only."""
     settings = Settings()
     if settings.mongodb_uri is None:
         raise SystemExit("bench.floor reads an existing database: set MONGODB_URI")
-    uvicorn.run(
-        create_floor_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-    )
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 10,
+    }
+    if workers == 1:
+        uvicorn.run(create_floor_app(settings), **common)
+    else:
+        uvicorn.run("bench.floor:app_from_environment", factory=True, workers=workers, **common)
 
 
 if __name__ == "__main__":

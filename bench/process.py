@@ -118,11 +118,15 @@ def rss_mb(pid: int) -> float:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    """The largest peak resident set (VmHWM) of the process and its descendants (a
+    server's worker processes), in MB."""
+    peaks = [0]
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]))
+    return round(max(peaks) / 1024, 1)
 
 
 def children_of(pid: int) -> dict[int, bytes]:

@@ -31,7 +31,12 @@ from bench.scale_report import write_report
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
-    parser.add_argument("--size", action="append", choices=sorted(SIZES), help="S and L by default")
+    parser.add_argument(
+        "--size",
+        action="append",
+        choices=sorted(SIZES),
+        help="S by default; S and L with MONGODB_URI (L is not run on the embedded database)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument(
@@ -45,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown here")
     args = parser.parse_args(argv)
-    sizes: list[str] = args.size or ["S", "L"]
+    external = bool(os.environ.get("MONGODB_URI"))
+    sizes: list[str] = args.size or (["S", "L"] if external else ["S"])
+    if "L" in sizes and not external:
+        parser.error(
+            "size L is run against MONGODB_URI only: the embedded database does not serve it "
+            "(bench/README.md)"
+        )
     data: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "duration_s": args.duration,

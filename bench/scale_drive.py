@@ -97,11 +97,15 @@ class Run:
     first_error: str | None = None
     seconds: float = 0.0
     failures: Counter[str] = field(default_factory=Counter)  # errors by what ``Failure`` said
+    # The latencies of the answers that did not count, by kind (how fast a refusal is).
+    failure_latencies_ms: dict[str, list[float]] = field(default_factory=dict)
 
-    def failed(self, kind: str, detail: str) -> None:
+    def failed(self, kind: str, detail: str, latency_ms: float | None = None) -> None:
         self.errors += 1
         self.failures[kind] += 1
         self.first_error = self.first_error or detail
+        if latency_ms is not None:
+            self.failure_latencies_ms.setdefault(kind, []).append(latency_ms)
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms)
@@ -161,10 +165,11 @@ async def drive(
                     reader, writer = await asyncio.open_connection(HOST, port)
                     continue
                 kind = failure(status, body)
+                latency_ms = (time.perf_counter() - started) * 1000
                 if kind is not None:
-                    run.failed(kind, f"{status} {body[:300]!r}")
+                    run.failed(kind, f"{status} {body[:300]!r}", latency_ms)
                 else:
-                    run.latencies_ms.append((time.perf_counter() - started) * 1000)
+                    run.latencies_ms.append(latency_ms)
         finally:
             writer.close()
 

@@ -311,20 +311,28 @@ class QueryCostLimiter(SchemaExtension):
         self.max_cost = max_cost
 
     def on_execute(self) -> Iterator[None]:
+        self.cost_within_limit()
+        yield
+
+    def cost_within_limit(self) -> int | None:
+        """The operation's cost, or None when it is not to run: refused here for its cost,
+        or before (a result is set already)."""
         context = self.execution_context
         document = context.graphql_document
-        if document is not None and context.result is None:
-            cost = query_cost(
-                context.schema._schema, document, context.variables, context.operation_name
+        if document is None or context.result is not None:
+            return None
+        cost = query_cost(
+            context.schema._schema, document, context.variables, context.operation_name
+        )
+        if cost > self.max_cost:
+            error = GraphQLError(
+                f"The query could resolve {cost} objects; the limit is {self.max_cost}. "
+                "Ask for smaller pages or fewer nested lists.",
+                extensions={"code": QUERY_TOO_COMPLEX, "cost": cost, "maxCost": self.max_cost},
             )
-            if cost > self.max_cost:
-                error = GraphQLError(
-                    f"The query could resolve {cost} objects; the limit is {self.max_cost}. "
-                    "Ask for smaller pages or fewer nested lists.",
-                    extensions={"code": QUERY_TOO_COMPLEX, "cost": cost, "maxCost": self.max_cost},
-                )
-                context.result = GraphQLExecutionResult(data=None, errors=[error])
-        yield
+            context.result = GraphQLExecutionResult(data=None, errors=[error])
+            return None
+        return cost
 
 
 def limit_rules(*, max_depth: int, max_aliases: int) -> list[type[ASTValidationRule]]:
@@ -335,8 +343,3 @@ def limit_rules(*, max_depth: int, max_aliases: int) -> list[type[ASTValidationR
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
-
-
-def cost_extension(max_cost: int) -> Callable[[], SchemaExtension]:
-    """A factory, so that every request gets its own extension instance."""
-    return functools.partial(QueryCostLimiter, max_cost=max_cost)

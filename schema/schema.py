@@ -11,6 +11,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from schema.admission import Admission
+from schema.admission_control import admission_extension
 from schema.articles.mutations import ArticleMutations
 from schema.articles.queries import ArticleQueries
 from schema.caching import parser_extension, validation_extension
@@ -21,7 +22,7 @@ from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
-from schema.limits import cost_extension, limit_rules
+from schema.limits import limit_rules
 from schema.node.mutations import NodeMutations
 from schema.node.queries import NodeQueries
 from schema.organizations.mutations import OrganizationMutations
@@ -105,6 +106,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         ErrorCodes,
         Admission,
         ProjectSelectedFields,
-        cost_extension(max_cost=limits.max_cost),
+        admission_extension(max_cost=limits.max_cost),  # the cost limit, then the gate
     ]
     return DossierSchema(query=Query, mutation=Mutation, extensions=extensions)

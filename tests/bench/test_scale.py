@@ -66,3 +66,13 @@ def test_a_run_measures_every_operation_against_the_floor(
         assert small == full, name
     assert size["peak_rss_mb"]["graphql"] > 0
     assert "| node(id) | 2 |" in report_md.read_text()
+
+
+def test_size_l_is_refused_on_the_embedded_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        scale.main(["--size", "L"])
+    assert exit_.value.code == 2
+    assert "MONGODB_URI" in capsys.readouterr().err
