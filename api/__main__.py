@@ -19,6 +19,7 @@ def main() -> None:
         log_level=settings.log_level.lower(),
         log_config=None,  # keep the JSON logging configured above
         timeout_graceful_shutdown=10,
+        ws_max_size=settings.max_ws_message_bytes,  # api.live closes with 1009 below it
     )
 
 

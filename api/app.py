@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
@@ -11,12 +12,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.body_limit import BodySizeLimit
 from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
 from api.lifespan import make_lifespan, ping
+from api.live import FeedCollector
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.settings import Settings
 from schema.schema import Limits, build_schema
@@ -65,10 +68,18 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
         allow_queries_via_get=True,
         max_variables_bytes=settings.max_variables_bytes,
         write_allowance_bytes=settings.write_allowance_bytes,
+        # Subscriptions (api.live): graphql-transport-ws only, not the legacy graphql-ws.
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allowed_origins=settings.cors_origins,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_s),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        max_ws_connections=settings.max_ws_connections,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
     )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
@@ -92,4 +103,5 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    metrics.registry.register(FeedCollector(app.state))
     return app

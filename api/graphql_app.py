@@ -10,23 +10,31 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.types import QueryParams
 
 from api.graphiql import graphiql_html
+from api.live import LiveView
 from api.observability import request_id_of
 from schema.context import Context
 from schema.keys.authentication import authenticate
 
 
-class DossierGraphQL(GraphQL[Context, None]):
+class DossierGraphQL(LiveView):
     def __init__(
-        self, *args: Any, max_variables_bytes: int, write_allowance_bytes: int, **kwargs: Any
+        self,
+        *args: Any,
+        max_variables_bytes: int,
+        write_allowance_bytes: int,
+        max_ws_connections: int = 0,
+        max_ws_message_bytes: int = 0,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.max_variables_bytes = max_variables_bytes
         self.write_allowance_bytes = write_allowance_bytes
+        self.max_ws_connections = max_ws_connections
+        self.max_ws_message_bytes = max_ws_message_bytes
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)

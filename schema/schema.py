@@ -29,6 +29,7 @@ from schema.organizations.queries import OrganizationQueries
 from schema.persons.mutations import PersonMutations
 from schema.persons.queries import PersonQueries
 from schema.revisions.queries import RevisionQueries
+from schema.revisions.subscriptions import RevisionSubscriptions
 from schema.sanctions.mutations import SanctionMutations
 from schema.sanctions.queries import SanctionQueries
 from schema.screening.queries import ScreeningQueries
@@ -70,6 +71,11 @@ class Mutation(
     pass
 
 
+@strawberry.type(description="Changes to the record as they commit, over WebSocket.")
+class Subscription(RevisionSubscriptions):
+    pass
+
+
 class DossierSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -92,7 +98,9 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The served schema; without ``limits`` (the SDL export, schema walks in tests) no
     request limits apply, which changes nothing the SDL shows."""
     if limits is None:
-        return DossierSchema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+        return DossierSchema(
+            query=Query, mutation=Mutation, subscription=Subscription, extensions=[ErrorCodes]
+        )
     # Their errors say QUERY_TOO_COMPLEX; every other validation error is invalid GraphQL.
     rules = coded_rules(
         limit_rules(max_depth=limits.max_depth, max_aliases=limits.max_aliases), QUERY_TOO_COMPLEX
@@ -107,4 +115,6 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         ProjectSelectedFields,
         cost_extension(max_cost=limits.max_cost),
     ]
-    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return DossierSchema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
