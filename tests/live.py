@@ -59,7 +59,8 @@ async def served(
         await asyncio.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        base_url = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base_url, timeout=PATIENCE_S) as http:
             yield Served(app, f"ws://127.0.0.1:{port}/graphql", http)
     finally:
         server.should_exit = True

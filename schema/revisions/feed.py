@@ -176,16 +176,18 @@ class Feed:
             except PyMongoError as error:
                 self.live.clear()
                 lost = isinstance(error, OperationFailure) and error.code in HISTORY_LOST_CODES
+                if isinstance(error, OperationFailure):
+                    # Refused, not unreachable: maybe the token (a database restored or
+                    # restarted without its history). The fill makes a fresh stream safe.
+                    self.token = None
                 if lost:
                     logger.warning("change stream history lost (%s); re-opening it", error)
-                    self.token = None
                     why = Interrupted("The change stream lost its history.", HISTORY_LOST)
                 else:
                     logger.warning("change stream failed (%s); re-opening it", error)
                     why = Interrupted("The database is unavailable.", SERVICE_UNAVAILABLE)
                 self.interrupt(why)
-                if not lost:
-                    await asyncio.sleep(self.retry_s)
+                await asyncio.sleep(0 if lost else self.retry_s)
             except Exception:  # a bug, not the database: keep the process's feed going
                 logger.exception("change stream failed unexpectedly; re-opening it")
                 self.live.clear()

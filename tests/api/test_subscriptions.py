@@ -8,14 +8,21 @@ stream serves every subscriber; one that stops reading is dropped, not waited fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from api.embedded import EmbeddedMongo
 from api.settings import Settings
 from model.names import REVISIONS
 from model.store import Database
@@ -277,3 +284,168 @@ async def test_a_late_connection_init_and_a_large_message_close_the_socket(
 async def test_the_legacy_protocol_is_not_spoken(server: Served) -> None:
     async with connect(server.url, subprotocols=["graphql-ws"]) as socket:  # type: ignore[list-item]
         assert await close_code(socket) == 4406
+
+
+# -- a subscriber that stops reading ----------------------------------------------------
+
+BODY = "The wire carried the story again. " * 3000  # ~100 kB
+# Each event of this subscription is about 2 MB: a few fill every buffer on the way.
+HEAVY = (
+    "subscription { changes { cursor "
+    + " ".join(f"a{n}: node {{ ... on Article {{ body }} }}" for n in range(19))
+    + " } }"
+)
+
+
+async def test_a_subscriber_that_stops_reading_is_dropped_while_the_others_keep_up(
+    settings: Settings, db: Database
+) -> None:
+    bounded = settings.model_copy(update={"subscriber_queue": 4})
+    async with served(bounded) as server, AsyncExitStack() as stack:
+        feed: Feed = server.app.state.feed
+        start = await last_cursor(server)
+        others = [await stack.enter_async_context(Client.connected(server.url)) for _ in range(3)]
+        for client in others:
+            await client.subscribe("1", CHANGES)
+        # It reads nothing once subscribed, and holds one message at most.
+        stalled = await stack.enter_async_context(
+            Client.connected(server.url, max_size=None, max_queue=1)
+        )
+        await stalled.subscribe("1", HEAVY)
+        await _live(server, 4)
+        written = [f"story-{n}" for n in range(30)]
+        for slug in written:
+            await store_article(db, slug, BODY)
+        for client in others:
+            assert slugs(await client.revisions(30)) == written
+        for _ in range(1500):
+            if feed.counts.dropped:
+                break
+            await asyncio.sleep(0.02)
+        assert feed.counts.dropped == 1
+        assert len(feed.subscribers) == 3
+        # When it reads again: what was sent before the drop, then the close code.
+        cursors = []
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                payload = await stalled.next("1")
+                cursors.append(payload["data"]["changes"]["cursor"])
+        assert stalled.socket.close_code == 4499
+        assert len(cursors) < 30
+        # It resumes with the cursor of the last revision it got, and misses nothing.
+        async with Client.connected(server.url) as again:
+            await again.subscribe("1", CHANGES, {"after": cursors[-1] if cursors else start})
+            rest = await again.revisions(30 - len(cursors))
+        assert [_sequence_of(c) for c in cursors] + [_sequence(r["id"]) for r in rest] == [
+            _sequence_of(r["cursor"]) for r in await _all_since(server, start)
+        ]
+
+
+async def _all_since(server: Served, cursor: str) -> list[dict[str, Any]]:
+    query = "query($after: String) { changes(first: 100, after: $after) { nodes { id cursor } } }"
+    nodes: list[dict[str, Any]] = (await data(server.http, query, {"after": cursor}))["changes"][
+        "nodes"
+    ]
+    return nodes
+
+
+# -- the database going away ------------------------------------------------------------
+
+
+@dataclass
+class Follower:
+    """A client that keeps following the record: on an error or a closed socket it comes
+    back with the cursor of the last revision it holds, as the README says to."""
+
+    url: str
+    after: str
+    held: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with Client.connected(self.url) as client:
+                    await client.subscribe("1", CHANGES, {"after": self.after})
+                    while True:
+                        message = await client.receive()
+                        if message["type"] == "complete":
+                            break
+                        if message["type"] == "error":
+                            self.errors += [e["extensions"]["code"] for e in message["payload"]]
+                            break
+                        errors = message["payload"].get("errors")
+                        if errors:
+                            self.errors += [e["extensions"]["code"] for e in errors]
+                            continue
+                        revision = message["payload"]["data"]["changes"]
+                        self.held.append(revision)
+                        self.after = revision["cursor"]
+            except (ConnectionClosed, OSError, AssertionError) as error:
+                self.errors.append(type(error).__name__)
+            await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize("down_s", [0.0, 3.0], ids=["restarted at once", "down for 3 s"])
+async def test_a_subscriber_resumes_across_a_database_restart_holding_every_revision_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, down_s: float
+) -> None:
+    """Restarted at once, the driver resumes the change stream by itself and subscribers
+    see nothing; down for longer than the driver waits (2 s), they get an error and come
+    back with ``after``. Either way they hold every revision once."""
+    settings = with_admin(
+        Settings(
+            mongodb_uri=None,
+            mongodb_database="followed",
+            data_dir=tmp_path,
+            probe_interval_s=0.2,
+            supervise_poll_s=0.05,
+            change_stream_retry_s=0.2,
+        )
+    )
+    async with served(settings) as server:
+        embedded: EmbeddedMongo = server.app.state.embedded
+        restart = embedded.restart
+
+        def late_restart() -> None:  # the supervisor runs it in a thread
+            time.sleep(down_s)
+            restart()
+
+        monkeypatch.setattr(embedded, "restart", late_restart)
+        editor = await writer(server.http)
+        start = await last_cursor(server)
+        follower = Follower(server.url, start)
+        following = asyncio.create_task(follower.run())
+        acknowledged: list[str] = []
+
+        async def write(n: int) -> None:
+            body = await editor(CREATE, person(f"Restart {n}"))
+            if "errors" not in body:
+                acknowledged.append(body["data"]["createPerson"]["person"]["slug"])
+
+        try:
+            for n in range(5):
+                await write(n)
+            killed = embedded.pid
+            assert killed is not None
+            os.kill(killed, signal.SIGKILL)
+            n = 5
+            while len(acknowledged) < 10:  # some fail while it is down
+                await write(n)
+                n += 1
+                await asyncio.sleep(0.05)
+            assert embedded.pid != killed
+            stored = await _all_since(server, start)
+            for _ in range(1500):
+                if len(follower.held) >= len(stored):
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
+    if down_s:
+        assert "SERVICE_UNAVAILABLE" in follower.errors, follower.errors
+    held = [revision["cursor"] for revision in follower.held]
+    assert held == [revision["cursor"] for revision in stored], follower.errors
+    assert set(acknowledged) <= set(slugs(follower.held))
