@@ -449,3 +449,30 @@ async def test_a_subscriber_resumes_across_a_database_restart_holding_every_revi
     held = [revision["cursor"] for revision in follower.held]
     assert held == [revision["cursor"] for revision in stored], follower.errors
     assert set(acknowledged) <= set(slugs(follower.held))
+
+
+async def test_a_long_replay_racing_writes_with_a_small_queue_misses_nothing(
+    settings: Settings, db: Database
+) -> None:
+    """The queue overflows while the subscriber replays: it reads the collection again
+    instead of being dropped, and still gets every revision once."""
+    bounded = settings.model_copy(update={"subscriber_queue": 2})
+    async with served(bounded) as server, Client.connected(server.url) as client:
+        editor = await writer(server.http)
+        first = await data(server.http, "{ changes(first: 1) { edges { cursor } } }")
+        after = first["changes"]["edges"][0]["cursor"]
+        racing = asyncio.gather(*[create(editor, f"Racer {n}") for n in range(12)])
+        await client.subscribe("1", CHANGES, {"after": after})
+        await racing
+        expected = await _all_since(server, after)
+        got = await client.revisions(len(expected))
+        assert [r["cursor"] for r in got] == [r["cursor"] for r in expected]
+        assert server.app.state.feed.counts.dropped == 0
+
+
+async def test_a_cursor_that_is_not_one_is_refused(server: Served) -> None:
+    async with Client.connected(server.url) as client:
+        await client.subscribe("1", CHANGES, {"after": "not a cursor"})
+        payload = await client.next("1")
+        assert payload["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert (await client.receive())["type"] == "complete"
