@@ -132,12 +132,16 @@ class FeedCounts:
 
 class Feed:
     """Follows the revisions collection for the process. ``retry_s``: the wait before
-    re-opening a stream that failed."""
+    re-opening a stream that failed; ``await_ms``: how long the server holds a wait for
+    the next change on a quiet record (less than the client's ``timeoutMS``)."""
 
-    def __init__(self, db: Database, *, queue_bound: int, retry_s: float) -> None:
+    def __init__(
+        self, db: Database, *, queue_bound: int, retry_s: float, await_ms: int = 1000
+    ) -> None:
         self.db = db
         self.queue_bound = queue_bound
         self.retry_s = retry_s
+        self.await_ms = await_ms
         self.subscribers: set[Subscriber] = set()
         self.counts = FeedCounts()
         self.last_id: str | None = None
@@ -196,16 +200,23 @@ class Feed:
 
     async def _follow(self) -> None:
         collection = self.db[REVISIONS]
-        async with await collection.watch(_INSERTS, resume_after=self.token) as stream:
+        async with await collection.watch(
+            _INSERTS, resume_after=self.token, max_await_time_ms=self.await_ms
+        ) as stream:
             self.counts.opened += 1
             if self.last_id is None:
                 self.last_id = await self._newest()  # what came since is in the stream
             else:
                 await self._fill()
             self.live.set()
-            async for event in stream:
-                self.token = stream.resume_token
-                self.publish(event["fullDocument"])
+            while True:
+                # One wait at a time, each within the client's timeoutMS: ``next()`` would
+                # hold them all under one deadline and time out on a quiet record.
+                event = await stream.try_next()
+                if stream.resume_token is not None:
+                    self.token = stream.resume_token
+                if event is not None:
+                    self.publish(event["fullDocument"])
 
     async def _newest(self) -> str:
         newest = await self.db[REVISIONS].find_one({}, {paths.ID: 1}, sort=[(paths.ID, -1)])

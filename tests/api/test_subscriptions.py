@@ -391,13 +391,15 @@ async def test_a_subscriber_resumes_across_a_database_restart_holding_every_revi
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, down_s: float
 ) -> None:
     """Restarted at once, the driver resumes the change stream by itself and subscribers
-    see nothing; down for longer than the driver waits (2 s), they get an error and come
-    back with ``after``. Either way they hold every revision once."""
+    see nothing; down for longer than the driver waits (``DATABASE_TIMEOUT_MS``, 1.5 s
+    here), they get an error and come back with ``after``. Either way they hold every
+    revision once."""
     settings = with_admin(
         Settings(
             mongodb_uri=None,
             mongodb_database="followed",
             data_dir=tmp_path,
+            database_timeout_ms=1500,
             probe_interval_s=0.2,
             supervise_poll_s=0.05,
             change_stream_retry_s=0.2,
@@ -476,3 +478,19 @@ async def test_a_cursor_that_is_not_one_is_refused(server: Served) -> None:
         payload = await client.next("1")
         assert payload["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert (await client.receive())["type"] == "complete"
+
+
+async def test_a_quiet_record_longer_than_the_database_timeout_interrupts_no_one(
+    settings: Settings, db: Database
+) -> None:
+    """Each wait for the next change is one short getMore, within the client's timeoutMS."""
+    quick = settings.model_copy(update={"database_timeout_ms": 400})
+    async with served(quick) as server, Client.connected(server.url) as client:
+        editor = await writer(server.http)
+        await client.subscribe("1", CHANGES)
+        await _live(server)
+        await asyncio.sleep(1.5)  # nothing is written for several timeouts
+        slug = await create(editor, "After The Quiet")
+        assert slugs(await client.revisions(1)) == [slug]
+        feed: Feed = server.app.state.feed
+        assert (feed.counts.opened, feed.counts.interrupted) == (1, 0)
