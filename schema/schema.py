@@ -19,6 +19,7 @@ from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
+from schema.execution import Executor
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
@@ -99,7 +100,11 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     request limits apply, which changes nothing the SDL shows."""
     if limits is None:
         return DossierSchema(
-            query=Query, mutation=Mutation, subscription=Subscription, extensions=[ErrorCodes]
+            query=Query,
+            mutation=Mutation,
+            subscription=Subscription,
+            extensions=[ErrorCodes],
+            execution_context_class=Executor,
         )
     # Their errors say QUERY_TOO_COMPLEX; every other validation error is invalid GraphQL.
     rules = coded_rules(
@@ -116,5 +121,9 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         cost_extension(max_cost=limits.max_cost),
     ]
     return DossierSchema(
-        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=Executor,
     )
