@@ -20,6 +20,9 @@ def main() -> None:
         log_config=None,  # keep the JSON logging configured above
         timeout_graceful_shutdown=10,
         ws_max_size=settings.max_ws_message_bytes,  # api.live closes with 1009 below it
+        # Subscription events are small JSON: compressing them cost each socket a zlib
+        # state and each event CPU (bench/subscriptions.py), for little saved.
+        ws_per_message_deflate=False,
     )
 
 

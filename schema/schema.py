@@ -19,7 +19,7 @@ from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
-from schema.execution import Executor
+from schema.execution import Executor, RefuseSubscriptions
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import cost_extension, limit_rules
@@ -119,6 +119,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         Admission,
         ProjectSelectedFields,
         cost_extension(max_cost=limits.max_cost),
+        RefuseSubscriptions,  # last: it sees what those before it refused
     ]
     return DossierSchema(
         query=Query,

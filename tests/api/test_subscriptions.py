@@ -494,3 +494,16 @@ async def test_a_quiet_record_longer_than_the_database_timeout_interrupts_no_one
         assert slugs(await client.revisions(1)) == [slug]
         feed: Feed = server.app.state.feed
         assert (feed.counts.opened, feed.counts.interrupted) == (1, 0)
+
+
+async def test_a_subscription_over_the_cost_limit_is_refused(
+    settings: Settings, db: Database
+) -> None:
+    """The limits refuse a subscription as they refuse a query: before it runs."""
+    strict = settings.model_copy(update={"max_query_cost": 0})
+    async with served(strict) as server, Client.connected(server.url) as client:
+        await client.subscribe("1", CHANGES)
+        payload = await client.next("1")
+        assert payload["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+        assert (await client.receive())["type"] == "complete"
+        assert not server.app.state.feed.subscribers
