@@ -45,6 +45,10 @@ SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"  # the socket is closed with 4499 (`
 _INSERTS = [{"$match": {"operationType": "insert"}}]
 
 
+class StreamEnded(PyMongoError):
+    """The change stream stopped without an error (invalidated)."""
+
+
 class Ended(Exception):
     """Why a subscriber's feed stopped; it may come back with ``after``."""
 
@@ -180,9 +184,10 @@ class Feed:
             except PyMongoError as error:
                 self.live.clear()
                 lost = isinstance(error, OperationFailure) and error.code in HISTORY_LOST_CODES
-                if isinstance(error, OperationFailure):
-                    # Refused, not unreachable: maybe the token (a database restored or
-                    # restarted without its history). The fill makes a fresh stream safe.
+                if isinstance(error, OperationFailure | StreamEnded):
+                    # Refused or invalidated, not unreachable: maybe the token (a database
+                    # restored, restarted without its history, or dropped). The fill from
+                    # the last id published makes a fresh stream safe.
                     self.token = None
                 if lost:
                     logger.warning("change stream history lost (%s); re-opening it", error)
@@ -191,7 +196,7 @@ class Feed:
                     logger.warning("change stream failed (%s); re-opening it", error)
                     why = Interrupted("The database is unavailable.", SERVICE_UNAVAILABLE)
                 self.interrupt(why)
-                await asyncio.sleep(0 if lost else self.retry_s)
+                await asyncio.sleep(self.retry_s)
             except Exception:  # a bug, not the database: keep the process's feed going
                 logger.exception("change stream failed unexpectedly; re-opening it")
                 self.live.clear()
@@ -209,7 +214,7 @@ class Feed:
             else:
                 await self._fill()
             self.live.set()
-            while True:
+            while stream.alive:
                 # One wait at a time, each within the client's timeoutMS: ``next()`` would
                 # hold them all under one deadline and time out on a quiet record.
                 event = await stream.try_next()
@@ -217,6 +222,9 @@ class Feed:
                     self.token = stream.resume_token
                 if event is not None:
                     self.publish(event["fullDocument"])
+        # Invalidated (its collection or database dropped): a dead stream's try_next
+        # returns at once without waiting, so it is re-opened, from the last id it published.
+        raise StreamEnded("the change stream was invalidated")
 
     async def _newest(self) -> str:
         newest = await self.db[REVISIONS].find_one({}, {paths.ID: 1}, sort=[(paths.ID, -1)])

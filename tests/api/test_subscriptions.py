@@ -507,3 +507,29 @@ async def test_a_subscription_over_the_cost_limit_is_refused(
         assert payload["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
         assert (await client.receive())["type"] == "complete"
         assert not server.app.state.feed.subscribers
+
+
+async def test_a_dropped_revisions_collection_ends_the_stream_and_it_is_opened_again(
+    settings: Settings, db: Database
+) -> None:
+    """A dropped collection invalidates the change stream (a dead stream answers at once,
+    so following it as before would spin): subscribers are told, and the feed re-opens."""
+    quick = settings.model_copy(update={"change_stream_retry_s": 0.1})
+    async with served(quick) as server:
+        editor = await writer(server.http)
+        feed: Feed = server.app.state.feed
+        async with Client.connected(server.url) as client:
+            await client.subscribe("1", CHANGES)
+            await _live(server)
+            await db[REVISIONS].drop()
+            payload = await client.next("1")
+            assert payload["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        for _ in range(1500):
+            if feed.counts.opened >= 2 and feed.live.is_set():
+                break
+            await asyncio.sleep(0.02)
+        async with Client.connected(server.url) as client:
+            await client.subscribe("1", CHANGES)
+            await _live(server)
+            slug = await create(editor, "After The Drop")
+            assert slugs(await client.revisions(1)) == [slug]
