@@ -106,6 +106,7 @@ def make_lifespan(
                 queue_bound=settings.subscriber_queue,
                 retry_s=settings.change_stream_retry_s,
                 await_ms=max(1, min(1000, settings.database_timeout_ms // 2)),
+                ready=lambda: bool(app.state.database_ready),
             )
             app.state.feed = await stack.enter_async_context(feed.running())
             preparing: asyncio.Task[None] | None = None

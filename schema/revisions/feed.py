@@ -11,7 +11,8 @@ saw, which survives anything on the server: it replays ``_id > cursor`` from the
 collection and then takes the stream. The feed keeps the ``_id`` of the last revision it
 fanned out, and whenever it (re)opens the stream it fills in ``_id > last`` from the
 collection, so a stream re-opened without its history (token unknown, database restored)
-still skips nothing it owes a subscriber that is waiting on it. The resume token is only
+still skips nothing it owes a subscriber that is waiting on it (a new subscriber waits for
+the stream to be open before it replays, so nothing falls between the two). The resume token is only
 kept in memory, to re-open the stream where it stopped: a restarted process has no
 subscribers until they come back with their cursors, so a stored token would serve no
 one.
@@ -22,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ logger = logging.getLogger("dossier")
 HISTORY_LOST_CODES = frozenset({9, 260, 280, 286})
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 HISTORY_LOST = "HISTORY_LOST"
+READY_POLL_S = 0.05
 SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"  # the socket is closed with 4499 (``api.live``)
 _INSERTS = [{"$match": {"operationType": "insert"}}]
 
@@ -140,9 +142,16 @@ class Feed:
     the next change on a quiet record (less than the client's ``timeoutMS``)."""
 
     def __init__(
-        self, db: Database, *, queue_bound: int, retry_s: float, await_ms: int = 1000
+        self,
+        db: Database,
+        *,
+        queue_bound: int,
+        retry_s: float,
+        await_ms: int = 1000,
+        ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db = db
+        self.ready = ready  # the database is prepared: nothing is followed before
         self.queue_bound = queue_bound
         self.retry_s = retry_s
         self.await_ms = await_ms
@@ -179,6 +188,8 @@ class Feed:
 
     async def run(self) -> None:
         while True:
+            while not self.ready():  # an unprepared database is asked nothing  # noqa: ASYNC110
+                await asyncio.sleep(READY_POLL_S)
             try:
                 await self._follow()
             except PyMongoError as error:
@@ -209,9 +220,7 @@ class Feed:
             _INSERTS, resume_after=self.token, max_await_time_ms=self.await_ms
         ) as stream:
             self.counts.opened += 1
-            if self.last_id is None:
-                self.last_id = await self._newest()  # what came since is in the stream
-            else:
+            if self.last_id is not None:  # re-opened: what it has not published yet
                 await self._fill()
             self.live.set()
             while stream.alive:
@@ -225,10 +234,6 @@ class Feed:
         # Invalidated (its collection or database dropped): a dead stream's try_next
         # returns at once without waiting, so it is re-opened, from the last id it published.
         raise StreamEnded("the change stream was invalidated")
-
-    async def _newest(self) -> str:
-        newest = await self.db[REVISIONS].find_one({}, {paths.ID: 1}, sort=[(paths.ID, -1)])
-        return "" if newest is None else str(newest[paths.ID])
 
     async def _fill(self) -> None:
         query: Document = {paths.ID: {"$gt": self.last_id}}
