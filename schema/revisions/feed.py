@@ -32,7 +32,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from model import paths
 from model.documents import RevisionDoc
 from model.names import REVISIONS
-from model.store import Database, Document
+from model.store import Database, Document, uninterrupted
 
 logger = logging.getLogger("dossier")
 
@@ -216,9 +216,12 @@ class Feed:
 
     async def _follow(self) -> None:
         collection = self.db[REVISIONS]
-        async with await collection.watch(
+        # Every driver call runs to completion (``uninterrupted``): the feed is cancelled at
+        # shutdown, and a cancellation inside pymongo's server selection breaks its client.
+        opening = collection.watch(
             _INSERTS, resume_after=self.token, max_await_time_ms=self.await_ms
-        ) as stream:
+        )
+        async with await uninterrupted(opening) as stream:
             self.counts.opened += 1
             if self.last_id is not None:  # re-opened: what it has not published yet
                 await self._fill()
@@ -226,7 +229,7 @@ class Feed:
             while stream.alive:
                 # One wait at a time, each within the client's timeoutMS: ``next()`` would
                 # hold them all under one deadline and time out on a quiet record.
-                event = await stream.try_next()
+                event = await uninterrupted(stream.try_next())
                 if stream.resume_token is not None:
                     self.token = stream.resume_token
                 if event is not None:
