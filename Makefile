@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-goodput bench-writes bench-pages bench-cache mutation clean
+.PHONY: install run test lint typecheck chromium unit seed schema vendor bench bench-goodput bench-writes bench-pages bench-cache bench-subscriptions mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,13 @@ bench-pages: install chromium
 CACHE_ARGS ?=
 bench-cache: install
 	$(BIN)/python -m bench.cache --json bench/results/cache-s.json --markdown bench/results/cache-s.md $(CACHE_ARGS)
+
+# The subscription fan-out benchmark (bench/README.md): 1,000 WebSocket subscribers on one
+# process while createPerson runs at 20 per second for 30 s; delivery latency, events lost,
+# server memory. About two minutes. SUBSCRIPTIONS_ARGS='--subscribers 50 --duration 5'.
+SUBSCRIPTIONS_ARGS ?=
+bench-subscriptions: install
+	$(BIN)/python -m bench.subscriptions --json bench/results/subscriptions.json --markdown bench/results/subscriptions.md $(SUBSCRIPTIONS_ARGS)
 
 # Mutation testing (bench/README.md, "Mutation testing"): mutmut on the three modules of the
 # issue "Tests that fail when the property breaks", one pass each with that module's own tests

@@ -29,6 +29,10 @@ def main() -> None:
         "log_level": settings.log_level.lower(),
         "log_config": None,  # keep the JSON logging configured above (each worker's too)
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        "ws_max_size": settings.max_ws_message_bytes,  # api.live closes with 1009 below it
+        # Subscription events are small JSON: compressing them cost each socket a zlib
+        # state and each event CPU (bench/subscriptions.py), for little saved.
+        "ws_per_message_deflate": False,
     }
     if settings.web_concurrency == 1:
         uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]

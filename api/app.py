@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
@@ -11,7 +12,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.admission_control import AdmissionGate
 from api.body_limit import BodySizeLimit
@@ -19,6 +21,7 @@ from api.breaker import CircuitBreaker
 from api.graphql_app import DossierGraphQL
 from api.http_caching import HttpCaching
 from api.lifespan import make_lifespan, ping
+from api.live import FeedMetrics
 from api.observability import DatabaseCommandTimer, Metrics, RequestObserver
 from api.pages import ContentSecurityPolicy, desk_routes
 from api.response_cache import CacheMetrics, ResponseCache
@@ -92,10 +95,18 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
         write_allowance_bytes=settings.write_allowance_bytes,
         persisted=PersistedQueries(settings.persisted_queries_max_bytes, trusted),
         caching=caching,
+        # Subscriptions (api.live): graphql-transport-ws only, not the legacy graphql-ws.
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allowed_origins=settings.cors_origins,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_s),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        max_ws_connections=settings.max_ws_connections,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
     )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics.endpoint, methods=["GET"]),
@@ -123,4 +134,5 @@ def create_app(settings: Settings, command_listeners: Sequence[CommandListener] 
     app.state.metrics = metrics
     app.state.response_cache = caching.cache
     app.state.admission = admission_gate(settings)
+    app.state.feed_metrics = FeedMetrics(metrics.registry)
     return app

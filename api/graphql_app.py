@@ -11,7 +11,6 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import QueryParams
@@ -22,6 +21,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.cached_answers import cached_answer
 from api.graphiql import graphiql_html
 from api.http_caching import HttpCaching
+from api.live import LiveView
 from api.observability import request_id_of
 from schema.access_log import record_answer
 from schema.common.errors import CodedError
@@ -30,7 +30,7 @@ from schema.keys.authentication import authenticate
 from schema.persisted import PersistedQueries
 
 
-class DossierGraphQL(GraphQL[Context, None]):
+class DossierGraphQL(LiveView):
     def __init__(
         self,
         *args: Any,
@@ -38,6 +38,8 @@ class DossierGraphQL(GraphQL[Context, None]):
         write_allowance_bytes: int,
         persisted: PersistedQueries,
         caching: HttpCaching,
+        max_ws_connections: int = 0,
+        max_ws_message_bytes: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +47,8 @@ class DossierGraphQL(GraphQL[Context, None]):
         self.write_allowance_bytes = write_allowance_bytes
         self.persisted = persisted
         self.caching = caching
+        self.max_ws_connections = max_ws_connections
+        self.max_ws_message_bytes = max_ws_message_bytes
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)

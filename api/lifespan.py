@@ -30,6 +30,7 @@ from api.supervisor import Supervisor
 from model.indexes import ensure_indexes
 from model.store import Database, uninterrupted
 from schema.keys.store import ensure_admin_key, warn_of_admin_key
+from schema.revisions.feed import Feed, FeedCounts
 from seed.loader import load_directory
 
 logger = logging.getLogger("dossier")
@@ -101,6 +102,16 @@ def make_lifespan(
                     on_death=breaker.trip,
                 )
                 await stack.enter_async_context(supervisor.running())
+            # The one change stream of the process, fanned out to its subscriptions.
+            feed = Feed(
+                db,
+                queue_bound=settings.subscriber_queue,
+                retry_s=settings.change_stream_retry_s,
+                await_ms=max(1, min(1000, settings.database_timeout_ms // 2)),
+                ready=lambda: bool(app.state.database_ready),
+                counts=FeedCounts(observe=app.state.feed_metrics.observe),
+            )
+            app.state.feed = await stack.enter_async_context(feed.running())
             preparing: asyncio.Task[None] | None = None
             try:
                 await prepare(db, settings)

@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     http_caching: bool = True
     cache_revision_poll_ms: int = Field(default=250, gt=0)
     cache_max_staleness_ms: int = Field(default=2000, gt=0)
+    # Subscriptions over WebSocket (graphql-transport-ws on /graphql): how many sockets
+    # one process holds, how many subscriptions one socket runs, how long a socket may
+    # wait before its connection_init, the largest message a client may send, and how
+    # many revisions a subscriber may fall behind before it is dropped (close 4499).
+    max_ws_connections: int = 2000
+    max_subscriptions_per_connection: int = 20
+    ws_init_timeout_s: float = 10.0
+    max_ws_message_bytes: int = 100_000
+    subscriber_queue: int = 1000
+    change_stream_retry_s: float = 1.0  # before re-opening a change stream that failed
 
     # Every database operation's time limit (sent as maxTimeMS): a slow query fails
     # with a TIMEOUT error instead of holding the server.

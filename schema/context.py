@@ -29,6 +29,8 @@ class Context:
     max_article_chars: int = 200_000  # Settings.max_article_chars
     max_variables_bytes: int = 20_000  # Settings.max_variables_bytes, for all but mutations
     refusal: GraphQLError | None = None  # why the request may not be answered at all
+    # A WebSocket's ``connection_init`` payload (Strawberry sets it): its Authorization.
+    connection_params: dict[str, object] | None = field(default=None, repr=False)
     reads: Reads = field(init=False)
     loaders: Loaders = field(init=False)
     _caller: Caller | None = field(init=False, default=None)
@@ -43,6 +45,12 @@ class Context:
         """The caller, if no database read is needed to know it: anonymous, or a key
         already looked up (``schema.keys.authentication`` does, for every key)."""
         return ANONYMOUS if self.authorization is None else self._caller
+
+    def authorize(self, authorization: str) -> None:
+        """Take the key a WebSocket sends in ``connection_init``, checked anew."""
+        self.authorization = authorization
+        self.refusal = None
+        self._caller = None
 
     async def caller(self) -> Caller:
         """Who sent the request, looked up once; ``UnknownKey`` for a key not in force."""

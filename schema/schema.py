@@ -20,6 +20,7 @@ from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
+from schema.execution import Executor, RefuseSubscriptions
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import limit_rules
@@ -30,6 +31,7 @@ from schema.organizations.queries import OrganizationQueries
 from schema.persons.mutations import PersonMutations
 from schema.persons.queries import PersonQueries
 from schema.revisions.queries import RevisionQueries
+from schema.revisions.subscriptions import RevisionSubscriptions
 from schema.sanctions.mutations import SanctionMutations
 from schema.sanctions.queries import SanctionQueries
 from schema.screening.queries import ScreeningQueries
@@ -71,6 +73,11 @@ class Mutation(
     pass
 
 
+@strawberry.type(description="Changes to the record as they commit, over WebSocket.")
+class Subscription(RevisionSubscriptions):
+    pass
+
+
 class DossierSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -93,7 +100,13 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The served schema; without ``limits`` (the SDL export, schema walks in tests) no
     request limits apply, which changes nothing the SDL shows."""
     if limits is None:
-        return DossierSchema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+        return DossierSchema(
+            query=Query,
+            mutation=Mutation,
+            subscription=Subscription,
+            extensions=[ErrorCodes],
+            execution_context_class=Executor,
+        )
     # Their errors say QUERY_TOO_COMPLEX; every other validation error is invalid GraphQL.
     rules = coded_rules(
         limit_rules(max_depth=limits.max_depth, max_aliases=limits.max_aliases), QUERY_TOO_COMPLEX
@@ -107,5 +120,12 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         Admission,
         ProjectSelectedFields,
         admission_extension(max_cost=limits.max_cost),  # the cost limit, then the gate
+        RefuseSubscriptions,  # last: it sees what those before it refused
     ]
-    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return DossierSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=Executor,
+    )

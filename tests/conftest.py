@@ -62,17 +62,32 @@ def settings(mongo_uri: str, database_name: str, tmp_path: Path) -> Settings:
 
 @dataclass
 class CommandRecorder(CommandListener):
-    """Counts the commands the app's driver sends, by name."""
+    """Counts the commands the app's driver sends, by name. The process's change stream
+    (``schema.revisions.feed``: its aggregate and the getMores of its cursor) is kept
+    apart in ``streams``: it belongs to no request."""
 
     names: list[str] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    streams: list[dict[str, Any]] = field(default_factory=list)
+    _opening: set[int] = field(default_factory=set)
+    _cursors: set[int] = field(default_factory=set)
 
     def started(self, event: CommandStartedEvent) -> None:
+        command = dict(event.command)
+        stages = command.get("pipeline") or [{}]
+        if event.command_name == "aggregate" and "$changeStream" in stages[0]:
+            self.streams.append(command)
+            self._opening.add(event.request_id)
+            return
+        if event.command_name == "getMore" and command.get("getMore") in self._cursors:
+            return
         self.names.append(event.command_name)
-        self.sent.append(dict(event.command))
+        self.sent.append(command)
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
-        pass
+        if event.request_id in self._opening:
+            self._opening.discard(event.request_id)
+            self._cursors.add(event.reply.get("cursor", {}).get("id"))
 
     def failed(self, event: CommandFailedEvent) -> None:
         pass

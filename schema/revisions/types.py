@@ -11,6 +11,7 @@ from schema.common.ids import to_global_id
 from schema.common.types import Node
 from schema.context import Info
 from schema.limits import bound
+from schema.revisions.fields import COMMIT_ORDER
 
 strawberry.enum(Operation, name="RevisionOperation", description="What a write did to its object.")
 
@@ -32,6 +33,12 @@ class Revision(Node):
         description="Names of the fields this write changed.", metadata=bound(30)
     )
     reason: str | None = strawberry.field(description="For DELETE, the reason given.")
+    cursor: str = strawberry.field(
+        description=(
+            "Where this revision is in the commit order: what `after` takes, in the "
+            "`changes` query and subscription."
+        )
+    )
 
     @classmethod
     def from_doc(cls, doc: RevisionDoc) -> Revision:
@@ -45,6 +52,7 @@ class Revision(Node):
             at=doc["at"],
             changed_fields=doc["changedFields"],
             reason=doc["reason"],
+            cursor=COMMIT_ORDER.cursor(dict(doc)),
         )
 
     @strawberry.field(
