@@ -53,6 +53,7 @@ from bench.scale_drive import (
     normalized,
     settle,
 )
+from bench.stats import load_average, load_words
 
 OPERATIONS = ["person page", "node(id)"]
 TARGETS = ("floor", "uncached", "cold", "warm")
@@ -237,8 +238,8 @@ def markdown(data: dict[str, Any]) -> str:
         f"# Response cache, size {report['size']}",
         "",
         f"Machine: {data['machine']['cpus']} cores, Python {data['machine']['python']}; "
-        "shared with other work while measured (three other benchmarks and test suites ran "
-        "beside it), so the figures move from run to run: compare the columns of one row. "
+        f"{load_words(data['load_before'], data['load_after'])}: the figures move with what "
+        "else runs, so compare the columns of one row. "
         f"{data['duration_s']} s per measurement after {data['warmup_s']} s of warm-up, "
         f"each measured {data['rounds']} times (in turn forwards and backwards through the "
         "columns), the best run shown (all runs' requests/s in the JSON); "
@@ -306,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
     data: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "shared": True},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "rounds": args.rounds,
@@ -315,8 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with database_uri(args.data_dir, args.size) as (uri, described):
                 data["database"] = described
+                data["load_before"] = load_average()
                 report = asyncio.run(measure(args, uri, Path(tmp)))
             report["staleness"] = asyncio.run(measure_staleness(Path(tmp), args.writes))
+            data["load_after"] = load_average()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130

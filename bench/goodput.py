@@ -46,7 +46,7 @@ from bench.process import (
     wait_ready,
 )
 from bench.scale_drive import Run, drive, get_request, graphql_request, settle
-from bench.stats import percentile
+from bench.stats import load_average, load_words, percentile
 
 PAGES = "persons(first: 50) + 5 latest statements"
 NODE = "node(id)"
@@ -181,8 +181,8 @@ def markdown(data: dict[str, Any]) -> str:
     report = data["report"]
     documents = sum(report["documents"].values())
     lines = [
-        f"Machine: {data['machine']['cpus']} CPUs, Python {data['machine']['python']}, shared "
-        "with other work during the run; "
+        f"Machine: {data['machine']['cpus']} CPUs, Python {data['machine']['python']}, "
+        f"{load_words(data['load_before'], data['load_after'])}; "
         f"{data['duration_s']} s per measurement after {data['warmup_s']} s of warm-up; "
         f"database: {data['database']}; size {report['size']} ({documents:,} documents); "
         f"API and floor with {data['workers']} worker processes each; the API's admission "
@@ -260,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with database_uri(args.data_dir, args.size) as (uri, described):
                 data["database"] = described
+                data["load_before"] = load_average()
                 data["report"] = asyncio.run(measure(args, uri, Path(tmp)))
+                data["load_after"] = load_average()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130

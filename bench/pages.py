@@ -30,6 +30,7 @@ from playwright.async_api import Browser, async_playwright
 
 from api.embedded import free_port
 from bench.process import HOST, children_of, start_server, stop_server, wait_ready
+from bench.stats import load_average, load_words
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_executable
 
 PERSON = "sergei-kislyak"
@@ -156,8 +157,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"`python -m bench.pages --runs {report['runs']}` on {report['measured']}: "
         f"{report['machine']}, Chromium {report['chromium']}, the embedded SecantusDB with the "
         f"seed and {report['events_written']} events written for `{PERSON}`. "
-        "**The machine was shared with other work** (three other sessions building and "
-        "testing on its 2 cores), so times are indicative; the byte counts are not affected.",
+        f"Machine: {load_words(report['load_before'], report['load_after'])}: times move "
+        "with what else runs; the byte counts do not.",
         "",
         "Medians of fresh browser contexts (empty cache). *First paint*: Chromium's first "
         "contentful paint. *Profile*: the person's profile shown (`desk:profile`). "
@@ -247,7 +248,7 @@ async def run(runs: int, events: int, screenshots: Path | None) -> dict[str, Any
                     "events_written": written,
                     "measured": time.strftime("%Y-%m-%d", time.gmtime()),
                     "machine": f"{platform.machine()}, Python {platform.python_version()}",
-                    "shared_machine": True,
+                    "load_before": load_average(),
                     "pages": {},
                 }
                 async with async_playwright() as driver:
@@ -262,6 +263,7 @@ async def run(runs: int, events: int, screenshots: Path | None) -> dict[str, Any
                         report["pages"][name] = {"median": summary(results), "runs": results}
                         print(name, json.dumps(report["pages"][name]["median"]))
                     await browser.close()
+                report["load_after"] = load_average()
                 return report
             finally:
                 stop_server(server, children)

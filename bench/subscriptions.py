@@ -45,7 +45,7 @@ from bench.process import (
     stop_server,
     wait_ready,
 )
-from bench.stats import percentile
+from bench.stats import load_average, load_words, percentile
 from schema.common.ids import from_global_id, to_global_id
 
 SUBSCRIPTION = "subscription { changes(types: [PERSON]) { id nodeId at } }"
@@ -298,8 +298,7 @@ while an editor creates persons with `createPerson` at {result["rate_per_s"]} pe
 taken as the commit starts writing, so a little before it is visible) to its arrival at the
 client, on the same machine; the clients run in one Python process of their own.
 
-Machine: {machine}. The machine was shared with other work (three other engineers'
-builds and test runs) while this ran: the figures are an upper bound of what it costs.
+Machine: {machine}; {load_words(result["load_before"], result["load_after"])}.
 
 {table}
 
@@ -316,7 +315,9 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, interrupt)
+    before = load_average()
     result = asyncio.run(run(args))
+    result["load_before"], result["load_after"] = before, load_average()
     machine = (
         f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
     )
