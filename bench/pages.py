@@ -201,8 +201,8 @@ def markdown(report: dict[str, Any]) -> str:
         "page (the largest page the query cost limit of 10,000 allows with participants and "
         "citations) beside the statements; the profile shows after the first. The timeline "
         "draws 100 dated rows at a time (a button shows more); the network draws the 30 latest "
-        "dated events and links the other events' participants directly, which keeps its "
-        "drawing, the longest task, near a third of a second.",
+        "dated events and links the other events' participants directly, which bounds "
+        "its drawing (the network column of the longest task).",
         "",
         "Every run, in milliseconds (first paint / ready):",
         "",

@@ -107,6 +107,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         with log_path.open("wb") as log:
             environment = {**PRODUCTION, "SEED_ON_START": "true", "ADMIN_API_KEY": admin}
             environment["LOG_LEVEL"] = "warning"
+            environment["WEB_CONCURRENCY"] = "1"  # the issue: subscribers on one process
             server = start_server(port, Path(scratch), log, environment=environment)
             children: dict[int, bytes] = {}
             try:
