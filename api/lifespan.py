@@ -24,7 +24,6 @@ from starlette.applications import Starlette
 
 from api.breaker import CircuitBreaker
 from api.database import connect, embedded_server
-from api.observability import DatabaseCommandTimer
 from api.revision_watch import watching
 from api.settings import Settings
 from api.supervisor import Supervisor
@@ -34,7 +33,6 @@ from schema.keys.store import ensure_admin_key, warn_of_admin_key
 from schema.revisions.feed import Feed, FeedCounts
 from seed.loader import load_directory
 
-FEED_APPNAME = "dossier-feed"
 logger = logging.getLogger("dossier")
 
 # How long a probe (and /readyz) waits for the database's ping: pymongo's own timeout,
@@ -105,18 +103,8 @@ def make_lifespan(
                 )
                 await stack.enter_async_context(supervisor.running())
             # The one change stream of the process, fanned out to its subscriptions.
-            # On a client of its own, as the revision watch: its waits hold no connection
-            # requests need, and its commands are no request's work (nor in /metrics).
-            feed_db = await stack.enter_async_context(
-                connect(
-                    uri,
-                    settings,
-                    [each for each in listeners if not isinstance(each, DatabaseCommandTimer)],
-                    appname=FEED_APPNAME,
-                )
-            )
             feed = Feed(
-                feed_db,
+                db,
                 queue_bound=settings.subscriber_queue,
                 retry_s=settings.change_stream_retry_s,
                 await_ms=max(1, min(1000, settings.database_timeout_ms // 2)),
