@@ -126,7 +126,13 @@ async def measure_one(
 async def measure(args: argparse.Namespace, uri: str, tmp: Path) -> dict[str, Any]:
     report, ops = await prepare(args.size, args.seed, uri, OPERATIONS)
     database = report["database"]
-    base = {"MONGODB_URI": uri, "MONGODB_DATABASE": database, **PRODUCTION}
+    # One process each, as these figures were first measured (a worker per core since).
+    base = {
+        "MONGODB_URI": uri,
+        "MONGODB_DATABASE": database,
+        **PRODUCTION,
+        "WEB_CONCURRENCY": "1",
+    }
     environments = {
         "cached": {**base, "RESPONSE_CACHE_MAX_BYTES": str(args.cache_bytes)},
         "uncached": {**base, "RESPONSE_CACHE_MAX_BYTES": "0", "HTTP_CACHING": "false"},

@@ -50,6 +50,7 @@ async def measure_staleness(tmp: Path, writes: int) -> dict[str, Any]:
             "MONGODB_DATABASE": "staleness",
             "ADMIN_API_KEY": secret,
             "LOG_LEVEL": "warning",
+            "WEB_CONCURRENCY": "1",  # from one process to another, as measured
         }
         ports = {"writer": free_port(), "reader": free_port()}
         logs = {name: (tmp / f"staleness-{name}.log").open("wb") for name in ports}
