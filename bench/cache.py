@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import platform
 import signal
@@ -34,6 +33,7 @@ from typing import Any
 from api.embedded import free_port
 from bench.cache_staleness import measure_staleness
 from bench.operations import Operation, prepare
+from bench.output import save
 from bench.process import (
     PRODUCTION,
     ROOT,
@@ -332,10 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     data["report"] = report
     data["targets"] = targets(report)
     text = markdown(data)
-    if args.json:
-        args.json.write_text(json.dumps(data, indent=2) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(data, text, args.json, args.markdown)
     print(text, end="")
     return 0 if all(check["passed"] for check in data["targets"]) else 1
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import signal
@@ -36,6 +35,7 @@ from api.embedded import free_port
 from api.settings import Settings
 from bench.corpus import SIZES
 from bench.operations import Operation, prepare
+from bench.output import save
 from bench.process import (
     ROOT,
     UNCACHED,
@@ -268,10 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             return 130
     data["targets"] = targets(data["report"])
     text = markdown(data)
-    if args.json:
-        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(data, text, args.json, args.markdown)
     print(text, end="")
     return 0 if all(check["passed"] for check in data["targets"]) else 1
 

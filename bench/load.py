@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from api.embedded import free_port
+from bench.output import save
 from bench.process import (
     HOST,
     children_of,
@@ -365,10 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     data = report.as_dict()
     text = markdown(data)
     print(text, end="")
-    if args.json:
-        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(data, text, args.json, args.markdown)
     return 0 if data["passed"] else 1
 
 

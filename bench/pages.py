@@ -29,6 +29,7 @@ import httpx
 from playwright.async_api import Browser, async_playwright
 
 from api.embedded import free_port
+from bench.output import save
 from bench.process import HOST, children_of, start_server, stop_server, wait_ready
 from bench.stats import load_average, load_words
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_executable
@@ -283,11 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         report = json.loads(args.report.read_text())
     else:
         report = asyncio.run(run(args.runs, args.events, args.screenshots))
-    if args.json and not args.report:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(report, text, None if args.report else args.json, args.markdown)
     sys.stdout.write(text)
     return 0
 

@@ -5,8 +5,9 @@ the Markdown and JSON written from the figures ``bench.scale_drive`` measured.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
+
+from bench.output import save
 
 TARGET_RATIO = 0.6  # GraphQL throughput over the floor's, at concurrency 8
 TARGET_GROWTH = 1.5  # p99 at L over p99 at S
@@ -158,8 +159,5 @@ def markdown(data: dict[str, Any]) -> str:
 def write_report(args: argparse.Namespace, data: dict[str, Any]) -> str:
     data["targets"] = targets(data["sizes"])
     text = markdown(data)
-    if args.json:
-        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(data, text, args.json, args.markdown)
     return text

@@ -34,6 +34,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from api.embedded import free_port
+from bench.output import save
 from bench.process import (
     HOST,
     PRODUCTION,
@@ -326,10 +327,7 @@ def main() -> None:
     result["machine"] = machine
     text = markdown(result, machine)
     print(text)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    if args.markdown:
-        args.markdown.write_text(text)
+    save(result, text, args.json, args.markdown)
 
 
 if __name__ == "__main__":
