@@ -49,6 +49,7 @@ async def served(
         log_config=None,
         ws_max_size=settings.max_ws_message_bytes,
         ws_per_message_deflate=False,
+        timeout_graceful_shutdown=PATIENCE_S,  # a socket left open fails the test, not CI
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
