@@ -22,7 +22,11 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -47,7 +51,18 @@ TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
 
 class LimitedAdapter(ASGIWebSocketAdapter):
     """Strawberry's adapter, closing the socket (1009) on a message larger than the view's
-    ``max_ws_message_bytes`` (uvicorn's ``ws_max_size`` is the backstop before it)."""
+    ``max_ws_message_bytes`` (uvicorn's ``ws_max_size`` is the backstop before it), and
+    sending every message as a text frame, as graphql-transport-ws has them: the view's
+    JSON is bytes, which Strawberry sends as binary frames, and a browser hands a binary
+    frame to the ``graphql-ws`` client as a Blob it cannot parse."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        encoded = self.view.encode_json(message)
+        text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
 
     async def iter_json(
         self, *, ignore_parsing_errors: bool = False

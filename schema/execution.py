@@ -1,29 +1,79 @@
 """How operations execute: graphql-core's executor, with its subscription events
-forgetting what they collected; and refusals that hold for subscriptions too.
+forgetting what they collected and shared between subscribers; and refusals that hold for
+subscriptions too.
 
 graphql-core 3.3 runs each subscription event on a shallow copy of the subscription's
 executor, so every event adds its sub-field collection to one memo the whole subscription
 shares (keyed by the id of a list made for that event: never found again). A subscriber held
 about 1.3 kB more for every event it was sent (``bench/subscriptions.py``: 170 MB for 200
 subscribers and 600 writes). Each event gets a memo of its own, dropped with it.
+
+A process's subscribers all receive the same event object (``share_results``), so those that
+asked the same operation with the same variables, as the same caller, get one execution of
+it: a thousand subscribers of one query cost one execution per event, not a thousand
+(``bench/subscriptions.py``). A result is shared for ``SHARE_WINDOW_S`` after it is made,
+so an event executed much later (a replay) shows its objects as they are then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import asyncio
+import time
+from collections.abc import Hashable, Iterator
+from typing import Any, TypeVar, cast
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.graphql import OperationType
 
+SHARE_WINDOW_S = 1.0
+_RESULTS = "_dossier_shared_results"
+PayloadT = TypeVar("PayloadT")
+
+
+def share_results(payload: PayloadT) -> PayloadT:
+    """Mark a subscription event that every subscriber receives as this same object: its
+    executions are then shared (the object holds them, and goes with them)."""
+    object.__setattr__(payload, _RESULTS, {})
+    return payload
+
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
+    _shared: dict[Hashable, tuple[float, Any]] | None = None
+
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)
+        executor = cast(Executor, super().build_per_event_executor(payload))
         executor._relevant_sub_fields = {}
+        executor._shared = getattr(payload, _RESULTS, None)
         return executor
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        key = None if self._shared is None else self._sharing_key()
+        if self._shared is None or key is None:
+            return super().execute_operation(serially)
+        now = time.monotonic()
+        made = self._shared.get(key)
+        if made is not None and now - made[0] < SHARE_WINDOW_S:
+            result = made[1]
+        else:
+            result = super().execute_operation(serially)
+            if self.is_awaitable(result):
+                result = asyncio.ensure_future(result)
+            self._shared[key] = (now, result)
+        # A subscriber leaving cancels its own wait, never the execution the others share.
+        return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
+
+    def _sharing_key(self) -> Hashable | None:
+        """What makes two executions of one event the same: the document and operation,
+        the variables' values, and the caller (whose role decides what may be seen)."""
+        caller = getattr(self.context_value, "known_caller", None)
+        location = self.operation.loc
+        if caller is None or location is None:
+            return None
+        name = self.operation.name.value if self.operation.name else None
+        variables = repr(sorted(self.variable_values.coerced.items()))
+        return (location.source.body, name, variables, caller.name, caller.role)
 
 
 class RefuseSubscriptions(SchemaExtension):

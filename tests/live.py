@@ -49,7 +49,7 @@ async def served(
         log_config=None,
         ws_max_size=settings.max_ws_message_bytes,
         ws_per_message_deflate=False,
-        timeout_graceful_shutdown=PATIENCE_S,  # a socket left open fails the test, not CI
+        timeout_graceful_shutdown=int(PATIENCE_S),  # a socket left open fails the test, not CI
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -92,6 +92,8 @@ class Client:
 
     async def receive(self) -> dict[str, Any]:
         raw = await asyncio.wait_for(self.socket.recv(), PATIENCE_S)
+        # graphql-transport-ws messages are text: a browser's client cannot parse a binary one.
+        assert isinstance(raw, str), f"a binary frame: {raw!r}"
         message: dict[str, Any] = json.loads(raw)
         return message
 

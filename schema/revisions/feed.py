@@ -23,9 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo.errors import OperationFailure, PyMongoError
 
@@ -45,6 +46,10 @@ HISTORY_LOST = "HISTORY_LOST"
 READY_POLL_S = 0.05
 SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"  # the socket is closed with 4499 (``api.live``)
 _INSERTS = [{"$match": {"operationType": "insert"}}]
+# Revisions whose event objects are kept for subscribers to share (``Feed.event``): the
+# newest, which live subscribers take within moments of each other.
+SHARED_EVENTS = 32
+EventT = TypeVar("EventT")
 
 
 class StreamEnded(PyMongoError):
@@ -174,6 +179,7 @@ class Feed:
         self.last_id: str | None = None
         self.token: Mapping[str, Any] | None = None
         self.live = asyncio.Event()  # the stream is open and filled in
+        self._events: OrderedDict[str, Any] = OrderedDict()
 
     def subscribe(self) -> Subscriber:
         subscriber = Subscriber(self.queue_bound)
@@ -188,6 +194,17 @@ class Feed:
         if subscriber in self.subscribers:
             self.subscribers.discard(subscriber)
             self.counts.count("subscribed", -1)
+
+    def event(self, doc: RevisionDoc, make: Callable[[RevisionDoc], EventT]) -> EventT:
+        """The one object every subscriber receives for ``doc`` (``make`` runs once per
+        revision while it is among the newest), so that they can share its execution."""
+        revision_id = doc[paths.ID]
+        made = self._events.get(revision_id)
+        if made is None:
+            made = self._events[revision_id] = make(doc)
+            if len(self._events) > SHARED_EVENTS:
+                self._events.popitem(last=False)
+        return made
 
     def publish(self, doc: RevisionDoc) -> None:
         """Fan ``doc`` out, once: revisions arrive in commit order, and one already

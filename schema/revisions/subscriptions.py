@@ -25,6 +25,7 @@ from schema.admission import out_of_reach
 from schema.common.errors import SERVICE_UNAVAILABLE, CodedError
 from schema.common.projection import Reads
 from schema.context import Context, Info
+from schema.execution import share_results
 from schema.keys.authentication import authenticate
 from schema.loaders import Loaders
 from schema.revisions.feed import Ended, Feed, Subscriber
@@ -155,8 +156,13 @@ async def _replay_page(
 def _revision(context: Context, doc: RevisionDoc, feed: Feed) -> Revision:
     """The event, resolved with fresh loaders: a loader's cache is per request, and a
     subscription is as many requests as it has events. The reads are not narrowed to the
-    operation (another operation on the connection may narrow them otherwise)."""
+    operation (another operation on the connection may narrow them otherwise). The object
+    is the process's for this revision: subscribers asking alike share its execution."""
     context.reads = Reads()
     context.loaders = Loaders(context.db, context.reads)
     feed.counts.count("delivered")
-    return Revision.from_doc(doc)
+    return feed.event(doc, _shared_revision)
+
+
+def _shared_revision(doc: RevisionDoc) -> Revision:
+    return share_results(Revision.from_doc(doc))

@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.embedded import EmbeddedMongo
 from api.settings import Settings
-from model.names import REVISIONS
+from model.names import PERSONS, REVISIONS
 from model.store import Database
 from schema.common.ids import from_global_id
 from schema.revisions.feed import Feed
@@ -180,6 +180,45 @@ async def test_a_hundred_subscribers_get_every_write_in_order_from_one_change_st
     streams = [command for command in commands.streams if command["aggregate"] == REVISIONS]
     assert len(streams) == 1, streams
     assert server.app.state.feed.counts.opened == 1
+
+
+WITH_NODE = """subscription($types: [SearchType!]) {
+  changes(types: $types) { id node { id ... on Person { name } } }
+}"""
+
+
+def person_reads(commands: CommandRecorder) -> int:
+    return sum(1 for command in commands.sent if command.get("find") == PERSONS)
+
+
+async def test_subscribers_asking_alike_share_one_execution_of_each_event(
+    server: Served, editor: Writer, commands: CommandRecorder
+) -> None:
+    """Each event is executed once per distinct operation, variables and caller: the
+    person behind it is read once for ten anonymous subscribers, once more for five with
+    other variables, and once more for three holding a key."""
+    await create(editor, "Written Alone")
+    alone = person_reads(commands)
+    await create(editor, "Written Alone Again")
+    a_write_reads = person_reads(commands) - alone
+    admin = {"Authorization": f"Bearer {ADMIN_SECRET}"}
+    groups: list[tuple[dict[str, Any], dict[str, Any] | None]] = (
+        [({}, None)] * 10 + [({"types": ["PERSON"]}, None)] * 5 + [({}, admin)] * 3
+    )
+    async with AsyncExitStack() as stack:
+        clients = []
+        for variables, init in groups:
+            client = await stack.enter_async_context(Client.connected(server.url, init=init))
+            await client.subscribe("1", WITH_NODE, variables)
+            clients.append(client)
+        await _live(server, len(clients))
+        before = person_reads(commands)
+        slug = await create(editor, "Shared Once")
+        received = await asyncio.gather(*[client.revisions(1) for client in clients])
+    for [revision] in received:
+        assert revision["node"]["name"] == "Shared Once"
+        assert from_global_id(revision["node"]["id"])[1] == slug
+    assert person_reads(commands) - before - a_write_reads == 3
 
 
 async def test_metrics_count_subscriptions_and_deliveries(server: Served, editor: Writer) -> None:
