@@ -40,40 +40,61 @@ def share_results(payload: PayloadT) -> PayloadT:
 
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
-    _shared: dict[Hashable, tuple[float, Any]] | None = None
+    _sharing: tuple[dict[Hashable, tuple[float, Any]], Hashable] | None = None
+    _key: Hashable | None = None  # the subscription's, once known
 
     def build_per_event_executor(self, payload: Any) -> Any:
+        shared: dict[Hashable, tuple[float, Any]] | None = getattr(payload, _RESULTS, None)
+        key = None if shared is None else self._sharing_key()
+        if shared is not None and key is not None:
+            made = shared.get(key)
+            if made is not None and time.monotonic() - made[0] < SHARE_WINDOW_S:
+                return _Made(made[1])
         executor = cast(Executor, super().build_per_event_executor(payload))
         executor._relevant_sub_fields = {}
-        executor._shared = getattr(payload, _RESULTS, None)
+        if shared is not None and key is not None:
+            executor._sharing = (shared, key)
         return executor
 
     def execute_operation(self, serially: bool | None = None) -> Any:
-        key = None if self._shared is None else self._sharing_key()
-        if self._shared is None or key is None:
-            return super().execute_operation(serially)
-        now = time.monotonic()
-        made = self._shared.get(key)
-        if made is not None and now - made[0] < SHARE_WINDOW_S:
-            result = made[1]
-        else:
-            result = super().execute_operation(serially)
-            if self.is_awaitable(result):
-                result = asyncio.ensure_future(result)
-            self._shared[key] = (now, result)
-        # A subscriber leaving cancels its own wait, never the execution the others share.
-        return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
+        result = super().execute_operation(serially)
+        if self._sharing is None:
+            return result
+        # Made before any other subscriber's executor is built (nothing awaits between).
+        if self.is_awaitable(result):
+            result = asyncio.ensure_future(result)
+        shared, key = self._sharing
+        shared[key] = (time.monotonic(), result)
+        return _shielded(result)
 
     def _sharing_key(self) -> Hashable | None:
         """What makes two executions of one event the same: the document and operation,
         the variables' values, and the caller (whose role decides what may be seen)."""
+        if self._key is not None:
+            return self._key
         caller = getattr(self.context_value, "known_caller", None)
         location = self.operation.loc
         if caller is None or location is None:
             return None
         name = self.operation.name.value if self.operation.name else None
         variables = repr(sorted(self.variable_values.coerced.items()))
-        return (location.source.body, name, variables, caller.name, caller.role)
+        self._key = (location.source.body, name, variables, caller.name, caller.role)
+        return self._key
+
+
+class _Made:
+    """An event's executor whose result another subscriber's execution made."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        return _shielded(self.result)
+
+
+def _shielded(result: Any) -> Any:
+    """A subscriber leaving cancels its own wait, never the execution others share."""
+    return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
 
 
 class RefuseSubscriptions(SchemaExtension):

@@ -179,7 +179,7 @@ class Feed:
         self.last_id: str | None = None
         self.token: Mapping[str, Any] | None = None
         self.live = asyncio.Event()  # the stream is open and filled in
-        self._events: OrderedDict[str, Any] = OrderedDict()
+        self._events: OrderedDict[int, tuple[RevisionDoc, Any]] = OrderedDict()
 
     def subscribe(self) -> Subscriber:
         subscriber = Subscriber(self.queue_bound)
@@ -196,15 +196,17 @@ class Feed:
             self.counts.count("subscribed", -1)
 
     def event(self, doc: RevisionDoc, make: Callable[[RevisionDoc], EventT]) -> EventT:
-        """The one object every subscriber receives for ``doc`` (``make`` runs once per
-        revision while it is among the newest), so that they can share its execution."""
-        revision_id = doc[paths.ID]
-        made = self._events.get(revision_id)
-        if made is None:
-            made = self._events[revision_id] = make(doc)
+        """The one object every subscriber receives for the revision ``doc`` that the feed
+        published (``make`` runs once for it while it is among the newest), so that they
+        can share its execution. Kept by the document itself, not its id: a revision a
+        subscriber read for itself (a replay), or one of a database that came back
+        without it, is never taken for another."""
+        made = self._events.get(id(doc))
+        if made is None or made[0] is not doc:
+            made = self._events[id(doc)] = (doc, make(doc))
             if len(self._events) > SHARED_EVENTS:
                 self._events.popitem(last=False)
-        return made
+        return made[1]
 
     def publish(self, doc: RevisionDoc) -> None:
         """Fan ``doc`` out, once: revisions arrive in commit order, and one already

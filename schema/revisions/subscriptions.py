@@ -108,7 +108,7 @@ class RevisionSubscriptions:
                 page = await _replay_page(context, last, names)
                 for doc in page:
                     last = doc[paths.ID]
-                    yield _revision(context, doc, feed)
+                    yield _revision(context, doc, feed, live=False)
                 if len(page) < REPLAY_PAGE:
                     subscriber.caught_up()
             while True:
@@ -117,7 +117,7 @@ class RevisionSubscriptions:
                     continue  # the replay gave it
                 last = doc[paths.ID]
                 if not names or doc["type"] in names:
-                    yield _revision(context, doc, feed)
+                    yield _revision(context, doc, feed, live=True)
         finally:
             feed.unsubscribe(subscriber)
 
@@ -153,15 +153,16 @@ async def _replay_page(
     return docs  # type: ignore[return-value]
 
 
-def _revision(context: Context, doc: RevisionDoc, feed: Feed) -> Revision:
+def _revision(context: Context, doc: RevisionDoc, feed: Feed, *, live: bool) -> Revision:
     """The event, resolved with fresh loaders: a loader's cache is per request, and a
     subscription is as many requests as it has events. The reads are not narrowed to the
-    operation (another operation on the connection may narrow them otherwise). The object
-    is the process's for this revision: subscribers asking alike share its execution."""
+    operation (another operation on the connection may narrow them otherwise). A live
+    event is the process's object for the revision: subscribers asking alike share its
+    execution. A replayed one is this subscriber's own read."""
     context.reads = Reads()
     context.loaders = Loaders(context.db, context.reads)
     feed.counts.count("delivered")
-    return feed.event(doc, _shared_revision)
+    return feed.event(doc, _shared_revision) if live else Revision.from_doc(doc)
 
 
 def _shared_revision(doc: RevisionDoc) -> Revision:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from model.documents import RevisionDoc
-from schema.revisions.feed import Ended, Interrupted, Subscriber, TooSlow
+from schema.revisions.feed import SHARED_EVENTS, Ended, Feed, Interrupted, Subscriber, TooSlow
 
 
 def revision(n: int) -> RevisionDoc:
@@ -59,3 +59,21 @@ async def test_an_interruption_ends_the_subscriber_with_its_code() -> None:
     with pytest.raises(Ended) as ended:
         await subscriber.next()
     assert ended.value.code == "SERVICE_UNAVAILABLE"
+
+
+def test_an_event_is_one_object_per_published_revision_and_only_the_newest_are_kept() -> None:
+    feed = Feed(None, queue_bound=10, retry_s=1.0)  # type: ignore[arg-type]  # never runs
+    made: list[int] = []
+
+    def make(doc: RevisionDoc) -> object:
+        made.append(int(doc["_id"]))
+        return object()
+
+    published = [revision(n) for n in range(SHARED_EVENTS + 1)]
+    first = feed.event(published[0], make)
+    assert feed.event(published[0], make) is first  # every subscriber gets the same one
+    assert feed.event(revision(0), make) is not first  # the same id read again is not it
+    for doc in published[1:]:
+        feed.event(doc, make)
+    assert feed.event(published[0], make) is not first  # no longer among the newest
+    assert made == [0, 0, *range(1, SHARED_EVENTS + 1), 0]
