@@ -24,7 +24,7 @@ from api.http_caching import HttpCaching
 from api.live import LiveView
 from api.observability import request_id_of
 from schema.access_log import record_answer
-from schema.common.errors import CodedError
+from schema.common.errors import CodedError, SubscriptionNeedsWebSocket
 from schema.context import Context
 from schema.keys.authentication import authenticate
 from schema.persisted import PersistedQueries
@@ -90,7 +90,11 @@ class DossierGraphQL(LiveView):
         context: Context | UnsetType = UNSET,
         root_value: UnsetType | None = UNSET,
     ) -> Response | WebSocket:
-        if isinstance(request, Request) and context is UNSET:
+        if (
+            isinstance(request, Request)
+            and context is UNSET
+            and not self.should_render_graphql_ide(request)  # type: ignore[arg-type]
+        ):
             answer = await cached_answer(
                 request,
                 persisted=self.persisted,
@@ -102,10 +106,18 @@ class DossierGraphQL(LiveView):
         return await super().run(request, context, root_value)  # type: ignore[arg-type]
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        """Not for a persisted query sent by GET, which has no ``query`` either."""
-        return "extensions" not in request.query_params and super().should_render_graphql_ide(
-            request
-        )
+        """GraphiQL for a browser opening ``/graphql``, also with a query for it to hold
+        (the pages' "open this query in GraphiQL" links); not for a persisted query sent
+        by GET, which has no ``query`` either. Clients asking for JSON get the answer."""
+        if "extensions" in request.query_params:
+            return False
+        if (
+            self.graphql_ide
+            and request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+        ):
+            return True
+        return super().should_render_graphql_ide(request)
 
     async def execute_single(
         self,
@@ -127,6 +139,16 @@ class DossierGraphQL(LiveView):
             return ExecutionResult(data=None, errors=[error])
         if query is not request_data.query:
             request_data = dataclasses.replace(request_data, query=query)
+        found = self.caching.operation_of(request_data)
+        if found is not None and found[0] is OperationType.SUBSCRIPTION:
+            # graphql-core would run it as a query, and fail on its stream of events.
+            self.caching.refuse(sub_response, get=get)
+            sub_response.status_code = 400
+            refusal = SubscriptionNeedsWebSocket(
+                "Subscriptions are served over WebSocket on /graphql (graphql-transport-ws)."
+            )
+            record_answer(request, found[1], [str(refusal.code)])
+            return ExecutionResult(data=None, errors=[refusal])
         plan = self.caching.plan(request, context, request_data, get=get)
         if plan is not None:
             answer: ExecutionResult | None = None
@@ -143,7 +165,6 @@ class DossierGraphQL(LiveView):
             if answer is not None:
                 if get:
                     self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
-                found = self.caching.operation_of(request_data)
                 record_answer(request, found[1] if found else None, [])
                 return answer
         result = await super().execute_single(
@@ -154,7 +175,6 @@ class DossierGraphQL(LiveView):
             root_value=root_value,
             request_data=request_data,
         )
-        found = self.caching.operation_of(request_data)
         operation = found[0] if found else None
         if operation is OperationType.MUTATION:
             self.caching.wrote(request)

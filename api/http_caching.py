@@ -28,6 +28,9 @@ from schema.caching import operation_of
 from schema.context import Context
 from schema.keys.types import Caller, Role
 
+# A GET answer depends on the key sent, and a browser asking for HTML gets GraphiQL instead.
+VARY = "Authorization, Accept"
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -110,7 +113,7 @@ class HttpCaching:
 
     def mark(self, response: Response, plan: Plan, *, keyed: bool) -> None:
         """The headers of a cacheable GET answer (or its 304)."""
-        response.headers["Vary"] = "Authorization"
+        response.headers["Vary"] = VARY
         if not self.headers:
             response.headers["Cache-Control"] = "no-store"
             return
@@ -121,5 +124,5 @@ class HttpCaching:
     def refuse(self, response: Response, *, get: bool) -> None:
         """The headers of any other GET answer."""
         if get:
-            response.headers["Vary"] = "Authorization"
+            response.headers["Vary"] = VARY
             response.headers["Cache-Control"] = "no-store"

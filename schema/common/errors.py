@@ -20,6 +20,8 @@ PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
 PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
+# A subscription sent over HTTP: it is served over WebSocket only (``api.live``).
+SUBSCRIPTION_NEEDS_WEBSOCKET = "SUBSCRIPTION_NEEDS_WEBSOCKET"
 
 
 class CodedError(GraphQLError):
@@ -27,6 +29,10 @@ class CodedError(GraphQLError):
 
     def __init__(self, message: str, **extensions: object) -> None:
         super().__init__(message, extensions={"code": self.code, **extensions})
+
+
+class SubscriptionNeedsWebSocket(CodedError):
+    code = SUBSCRIPTION_NEEDS_WEBSOCKET
 
 
 class UserInputError(CodedError):

@@ -95,3 +95,16 @@ async def test_the_pages_and_graphiql_can_be_switched_off(settings: Settings) ->
         for path in PAGES[1:]:
             assert (await http.get(path, headers={"Accept": "text/html"})).status_code == 404
         assert (await http.get("/static/desk/desk.js")).status_code == 404
+
+
+async def test_a_link_to_a_query_opens_graphiql_holding_it(client: httpx.AsyncClient) -> None:
+    """The pages' "open this query in GraphiQL" links: a browser gets GraphiQL (which
+    reads the query from the address), a client asking for JSON gets the answer."""
+    params = {"query": "{ articles { totalCount } }"}
+    browser = await client.get("/graphql", params=params, headers={"Accept": "text/html"})
+    assert browser.status_code == 200
+    assert browser.headers["content-type"].startswith("text/html")
+    assert 'id="graphiql"' in browser.text
+    answer = await client.get("/graphql", params=params, headers={"Accept": "application/json"})
+    assert answer.json() == {"data": {"articles": {"totalCount": 1}}}
+    assert "Accept" in answer.headers["vary"]

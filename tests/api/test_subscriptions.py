@@ -506,6 +506,23 @@ async def test_a_long_replay_racing_writes_with_a_small_queue_misses_nothing(
         assert server.app.state.feed.counts.dropped == 0
 
 
+@pytest.mark.parametrize("method", ["POST", "GET"])
+async def test_a_subscription_over_http_is_refused_with_its_code(
+    server: Served, method: str
+) -> None:
+    """Not run as a query (whose stream of events graphql-core cannot answer)."""
+    query = {"query": "subscription { changes { id } }"}
+    if method == "POST":
+        response = await server.http.post("/graphql", json=query)
+    else:
+        response = await server.http.get(
+            "/graphql", params=query, headers={"Accept": "application/json"}
+        )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "SUBSCRIPTION_NEEDS_WEBSOCKET"
+
+
 async def test_a_cursor_that_is_not_one_is_refused(server: Served) -> None:
     async with Client.connected(server.url) as client:
         await client.subscribe("1", CHANGES, {"after": "not a cursor"})

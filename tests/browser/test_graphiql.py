@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
+import httpx
 from playwright.async_api import Page, expect
 
 RESULT = ".result-window .CodeMirror"
+REVISIONS = """{
+  first: changes(first: 1) { edges { cursor } }
+  last: changes(last: 1) { edges { cursor } }
+}"""
 
 
 async def test_graphiql_renders_offline_and_runs_an_example(page: Page, screenshots: Path) -> None:
@@ -56,3 +62,20 @@ async def test_headers_stay_out_of_the_browsers_storage(page: Page) -> None:
     )
     assert stored, "GraphiQL keeps its tabs"
     assert secret not in stored
+
+
+async def test_a_subscription_runs_in_graphiql(page: Page, server_url: str) -> None:
+    """Over the WebSocket, with the `graphql-ws` client GraphiQL ships: a replay from the
+    first revision ends on the last one committed."""
+    async with httpx.AsyncClient(base_url=server_url) as http:
+        answer = await http.post("/graphql", json={"query": REVISIONS})
+    first, last = answer.json()["data"]["first"]["edges"], answer.json()["data"]["last"]["edges"]
+    query = f'subscription Follow {{ changes(after: "{first[0]["cursor"]}") {{ cursor }} }}'
+    await page.goto("/graphql?" + urlencode({"query": query}))
+    await expect(page.locator(".graphiql-query-editor .CodeMirror")).to_be_visible()
+    await page.locator(".graphiql-execute-button").click()
+    await expect(page.locator(RESULT)).to_contain_text(last[0]["cursor"])
+    answer_text = await page.evaluate(
+        f"() => document.querySelector('{RESULT}').CodeMirror.getValue()"
+    )
+    assert "errors" not in json.loads(answer_text)
