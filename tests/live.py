@@ -126,5 +126,5 @@ async def close_code(socket: ClientConnection) -> int | None:
     with contextlib.suppress(Exception):
         while True:
             await asyncio.wait_for(socket.recv(), PATIENCE_S)
-    await socket.wait_closed()
+    await asyncio.wait_for(socket.wait_closed(), PATIENCE_S)
     return socket.close_code
