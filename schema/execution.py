@@ -30,6 +30,7 @@ from strawberry.types.graphql import OperationType
 SHARE_WINDOW_S = 1.0
 _RESULTS = "_dossier_shared_results"
 PayloadT = TypeVar("PayloadT")
+Results = dict[Hashable, tuple[float, Any]]  # by sharing key: when made, and the result
 
 
 def share_results(payload: PayloadT) -> PayloadT:
@@ -40,20 +41,19 @@ def share_results(payload: PayloadT) -> PayloadT:
 
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
-    _sharing: tuple[dict[Hashable, tuple[float, Any]], Hashable] | None = None
+    _sharing: tuple[Results, Hashable] | None = None
     _key: Hashable | None = None  # the subscription's, once known
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        shared: dict[Hashable, tuple[float, Any]] | None = getattr(payload, _RESULTS, None)
-        key = None if shared is None else self._sharing_key()
-        if shared is not None and key is not None:
-            made = shared.get(key)
+        sharing = self._sharing_of(payload)
+        if sharing is not None:
+            results, key = sharing
+            made = results.get(key)
             if made is not None and time.monotonic() - made[0] < SHARE_WINDOW_S:
                 return _Made(made[1])
         executor = cast(Executor, super().build_per_event_executor(payload))
         executor._relevant_sub_fields = {}
-        if shared is not None and key is not None:
-            executor._sharing = (shared, key)
+        executor._sharing = sharing
         return executor
 
     def execute_operation(self, serially: bool | None = None) -> Any:
@@ -67,19 +67,22 @@ class Executor(StrawberryGraphQLCoreExecutionContext):
         shared[key] = (time.monotonic(), result)
         return _shielded(result)
 
-    def _sharing_key(self) -> Hashable | None:
-        """What makes two executions of one event the same: the document and operation,
-        the variables' values, and the caller (whose role decides what may be seen)."""
-        if self._key is not None:
-            return self._key
-        caller = getattr(self.context_value, "known_caller", None)
-        location = self.operation.loc
-        if caller is None or location is None:
+    def _sharing_of(self, payload: Any) -> tuple[Results, Hashable] | None:
+        """Where a shared event keeps its results, and what makes two executions of it the
+        same: the document and operation, the variables' values, and the caller (whose role
+        decides what may be seen). None for an event that is not shared."""
+        results: Results | None = getattr(payload, _RESULTS, None)
+        if results is None:
             return None
-        name = self.operation.name.value if self.operation.name else None
-        variables = repr(sorted(self.variable_values.coerced.items()))
-        self._key = (location.source.body, name, variables, caller.name, caller.role)
-        return self._key
+        if self._key is None:
+            caller = getattr(self.context_value, "known_caller", None)
+            location = self.operation.loc
+            if caller is None or location is None:
+                return None
+            name = self.operation.name.value if self.operation.name else None
+            variables = repr(sorted(self.variable_values.coerced.items()))
+            self._key = (location.source.body, name, variables, caller.name, caller.role)
+        return results, self._key
 
 
 class _Made:

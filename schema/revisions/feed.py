@@ -201,8 +201,8 @@ class Feed:
         can share its execution. Kept by the document itself, not its id: a revision a
         subscriber read for itself (a replay), or one of a database that came back
         without it, is never taken for another."""
-        made = self._events.get(id(doc))
-        if made is None or made[0] is not doc:
+        made = self._events.get(id(doc))  # the entry holds ``doc``: its id is not reused
+        if made is None:
             made = self._events[id(doc)] = (doc, make(doc))
             if len(self._events) > SHARED_EVENTS:
                 self._events.popitem(last=False)
