@@ -129,6 +129,15 @@ def peak_rss_mb(pid: int) -> float:
     return round(max(peaks) / 1024, 1)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process has used so far, from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children_of(pid: int) -> dict[int, bytes]:
     """The descendants' command lines, to stop them should the server die before them."""
     found = {}

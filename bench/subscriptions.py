@@ -39,6 +39,7 @@ from bench.process import (
     HOST,
     PRODUCTION,
     children_of,
+    cpu_seconds,
     interrupt,
     log_tail,
     rss_mb,
@@ -170,6 +171,7 @@ async def measure(args: argparse.Namespace, port: int, pid: int, admin: str) -> 
                 acknowledged.append(body["data"]["createPerson"]["person"]["slug"])
 
         writes = int(args.rate * args.duration)
+        cpu_before = cpu_of(pid)
         started = time.monotonic()
         tasks = []
         for n in range(writes):  # at a fixed pace, whether or not the last was answered
@@ -187,6 +189,8 @@ async def measure(args: argparse.Namespace, port: int, pid: int, admin: str) -> 
                 break
             rss_peak = max(rss_peak, rss_mb_api(pid))
             await asyncio.sleep(0.2)
+        delivering_s = time.monotonic() - started
+        cpu = {name: used - cpu_before[name] for name, used in cpu_of(pid).items()}
         rss_after = rss_mb_api(pid)
         rss_peak = max(rss_peak, rss_after)
         streams = await metric(http, "dossier_change_streams_opened_total")
@@ -204,6 +208,7 @@ async def measure(args: argparse.Namespace, port: int, pid: int, admin: str) -> 
         for s in subscribers
     )
     latencies = sorted(ms for s in subscribers for ms in s.latencies_ms)
+    received = sum(len(s.received) for s in subscribers)
     return {
         "subscribers": args.subscribers,
         "rate_per_s": args.rate,
@@ -213,7 +218,7 @@ async def measure(args: argparse.Namespace, port: int, pid: int, admin: str) -> 
         "writes_failed": failed,
         "writing_took_s": round(write_s, 1),
         "events_expected": expected * args.subscribers,
-        "events_received": sum(len(s.received) for s in subscribers),
+        "events_received": received,
         "events_received_of_acknowledged": sum(len(written & s.nodes) for s in subscribers),
         "events_lost": lost,
         "events_duplicated": duplicated,
@@ -227,6 +232,13 @@ async def measure(args: argparse.Namespace, port: int, pid: int, admin: str) -> 
             "p99": _round(percentile(latencies, 0.99)),
             "max": _round(latencies[-1] if latencies else None),
         },
+        "delivering_s": round(delivering_s, 1),
+        "cpu_s": {name: round(used, 2) for name, used in cpu.items()},
+        "cpu_us_per_event": {
+            name: round(used * 1e6 / received, 1) if received else None
+            for name, used in cpu.items()
+        },
+        "cores_busy": round(sum(cpu.values()) / delivering_s, 2),
         "rss_mb": {
             "before_subscribers": round(rss_before, 1),
             "subscribed": round(rss_subscribed, 1),
@@ -242,6 +254,16 @@ def sequence(revision_id: str) -> str:
     return from_global_id(revision_id)[1]
 
 
+def cpu_of(pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the API process, its embedded database, and these
+    clients (with the writer): where a delivery's cost goes."""
+    return {
+        "api": cpu_seconds(pid),
+        "database": sum(cpu_seconds(child) for child in children_of(pid)),
+        "clients": time.process_time(),
+    }
+
+
 def rss_mb_api(pid: int) -> float:
     """The API process alone (``rss_mb`` would add its embedded database)."""
     return rss_mb(pid) - sum(rss_mb(child) for child in children_of(pid))
@@ -253,6 +275,7 @@ def _round(value: float | None) -> float | None:
 
 def markdown(result: dict[str, Any], machine: str) -> str:
     latency, rss = result["latency_ms"], result["rss_mb"]
+    cpu, per = result["cpu_s"], result["cpu_us_per_event"]
     rows = [
         ("measure", "value"),
         ("---", "---"),
@@ -276,6 +299,15 @@ def markdown(result: dict[str, Any], machine: str) -> str:
         ),
         ("change streams opened", f"{result['change_streams_opened']:g}"),
         (
+            "CPU from the first write to the last delivery: API / database / clients",
+            f"{cpu['api']} / {cpu['database']} / {cpu['clients']} s"
+            f" in {result['delivering_s']} s ({result['cores_busy']} cores busy)",
+        ),
+        (
+            "CPU per event delivered: API / database / clients",
+            f"{per['api']} / {per['database']} / {per['clients']} µs",
+        ),
+        (
             "**latency p50 / p90 / p99 / max**",
             f"**{latency['p50']} / {latency['p90']} / {latency['p99']} / {latency['max']} ms**",
         ),
@@ -293,7 +325,7 @@ def markdown(result: dict[str, Any], machine: str) -> str:
     return f"""# Subscription fan-out
 
 `make bench-subscriptions` (`python -m bench.subscriptions`): {result["subscribers"]:,}
-graphql-transport-ws subscribers of `changes(types: [PERSON]) {{ id cursor at }}` on one
+graphql-transport-ws subscribers of `changes(types: [PERSON]) {{ id nodeId at }}` on one
 API process (`python -m api`, production settings, the embedded SecantusDB with the seed),
 while an editor creates persons with `createPerson` at {result["rate_per_s"]} per second for
 {result["duration_s"]:g} s. Latency is from the revision's time (`at`, the server's clock,

@@ -20,7 +20,7 @@ from schema.common.projection import ProjectSelectedFields
 from schema.errors import ErrorCodes, coded_rules
 from schema.events.mutations import EventMutations
 from schema.events.queries import EventQueries
-from schema.execution import Executor, RefuseSubscriptions
+from schema.execution import Executor, ExtensionsRunner, RefuseSubscriptions
 from schema.keys.mutations import KeyMutations
 from schema.keys.queries import KeyQueries
 from schema.limits import limit_rules
@@ -79,6 +79,11 @@ class Subscription(RevisionSubscriptions):
 
 
 class DossierSchema(strawberry.Schema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> ExtensionsRunner:
+        return ExtensionsRunner(execution_context, extensions)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
