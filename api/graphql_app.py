@@ -109,13 +109,9 @@ class DossierGraphQL(LiveView):
         """GraphiQL for a browser opening ``/graphql``, also with a query for it to hold
         (the pages' "open this query in GraphiQL" links); not for a persisted query sent
         by GET, which has no ``query`` either. Clients asking for JSON get the answer."""
-        if "extensions" in request.query_params:
+        if request.method != "GET" or "extensions" in request.query_params:
             return False
-        if (
-            self.graphql_ide
-            and request.method == "GET"
-            and "text/html" in request.headers.get("accept", "")
-        ):
+        if self.graphql_ide and "text/html" in request.headers.get("accept", ""):
             return True
         return super().should_render_graphql_ide(request)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -108,6 +110,23 @@ async def test_text_that_is_not_unicode_is_refused(client: httpx.AsyncClient) ->
 
 TOKENS = "{ " + " ".join(["__typename"] * 3000) + " }"
 BROKEN = {"_id": "broken", "kind": 5, "citations": []}  # no name: the schema cannot show it
+
+
+def test_a_log_line_is_one_json_object_with_names_as_written() -> None:
+    record = logging.LogRecord(
+        "dossier", logging.WARNING, __file__, 1, "asked for %s", ("Магнитский",), None
+    )
+    record.fields = {"request_id": "r1", "at": datetime(2012, 12, 6, tzinfo=UTC), 1: Path("x")}
+    text = JsonFormatter().format(record)
+    assert "\n" not in text
+    assert "Магнитский" in text
+    line = json.loads(text)
+    assert (line["level"], line["logger"], line["message"]) == (
+        "warning",
+        "dossier",
+        "asked for Магнитский",
+    )
+    assert (line["request_id"], line["at"], line["1"]) == ("r1", "2012-12-06T00:00:00+00:00", "x")
 
 
 @pytest.mark.parametrize(
