@@ -182,7 +182,9 @@ class DossierGraphQL(LiveView):
             and result.data is not None
         )
         if kept and plan is not None:
-            plan.keep(orjson.dumps(result.data))
+            encoded = orjson.dumps(result.data)
+            plan.keep(encoded)
+            result.data = cast("Any", orjson.Fragment(encoded))  # sent as kept: encoded once
             if get:
                 self.caching.mark(sub_response, plan, keyed=context.authorization is not None)
         else:
