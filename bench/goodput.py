@@ -9,7 +9,10 @@ On a loaded corpus (S by default) it starts ``python -m api`` and the hand-writt
    and the count of each other outcome: ``OVERLOADED`` refusals (and how fast they came),
    ``TIMEOUT``s, other errors;
 2. the mix: the same pages at the highest concurrency, with ``node(id)`` reads sent beside
-   them from ``--node-concurrency`` connections; the p99 of those reads.
+   them from ``--node-concurrency`` connections; the p99 of those reads. Beside the API's
+   pages, the benchmark also reads the same documents from the database itself (the point
+   read by ``_id`` that ``node(id)`` makes, from as many connections of its own), and
+   before them on a quiet database: what of ``node(id)``'s time is the database's.
 
 Targets (the API's): goodput at the highest concurrency at least 80 % of the best at any
 lower one; no ``TIMEOUT``; the p99 of admitted requests under the operation time limit
@@ -28,9 +31,11 @@ import platform
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from api.database import create_client
 from api.embedded import free_port
 from api.settings import Settings
 from bench.corpus import SIZES
@@ -47,6 +52,8 @@ from bench.process import (
 )
 from bench.scale_drive import Run, drive, get_request, graphql_request, settle
 from bench.stats import load_average, load_words, percentile
+from model.revisions import COLLECTION_OF_TYPE
+from schema.common.ids import from_global_id
 
 PAGES = "persons(first: 50) + 5 latest statements"
 NODE = "node(id)"
@@ -77,6 +84,37 @@ def summary(run: Run) -> dict[str, Any]:
         "outcomes": dict(run.failures),
         "refusal_p99_ms": percentile(refusals, 0.99),
         "first_error": run.first_error,
+    }
+
+
+async def point_reads(
+    uri: str, database: str, node_ids: list[str], connections: int, seconds: float
+) -> dict[str, Any]:
+    """The documents ``node(id)`` reads, read by ``_id`` from the database directly, from
+    ``connections`` tasks, each as soon as its last was answered."""
+    client = create_client(uri, Settings(mongodb_uri=uri, database_timeout_ms=30_000))
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def reader(offset: int) -> None:
+        index = offset
+        while time.perf_counter() < deadline:
+            kind, slug = from_global_id(node_ids[index % len(node_ids)])
+            index += connections
+            asked = time.perf_counter()
+            await client[database][COLLECTION_OF_TYPE[kind]].find_one({"_id": slug})
+            latencies.append((time.perf_counter() - asked) * 1000)
+
+    try:
+        await asyncio.gather(*(reader(offset) for offset in range(connections)))
+    finally:
+        await client.close()
+    latencies.sort()
+    return {
+        "reads": len(latencies),
+        "p50_ms": percentile(latencies, 0.50),
+        "p90_ms": percentile(latencies, 0.90),
+        "p99_ms": percentile(latencies, 0.99),
     }
 
 
@@ -124,12 +162,26 @@ async def measure(args: argparse.Namespace, uri: str, tmp: Path) -> dict[str, An
             await settle(uri, database)
             heavy = requests_of(pages, target, port)
             light = requests_of(node, target, port)
+            ids = [variables["id"] for variables in node.variables]
+            connections = args.node_concurrency
+            if target == "api":
+                mix["database_quiet"] = await point_reads(
+                    uri, database, ids, connections, args.duration
+                )
             await drive(port, heavy, mix["concurrency"], args.warmup, failure=outcome)
-            heavy_run, light_run = await asyncio.gather(
+            database_alone = (  # beside the API's pages only
+                [point_reads(uri, database, ids, connections, args.duration)]
+                if target == "api"
+                else []
+            )
+            heavy_run, light_run, *alone = await asyncio.gather(
                 drive(port, heavy, mix["concurrency"], args.duration, failure=outcome),
-                drive(port, light, args.node_concurrency, args.duration, failure=outcome),
+                drive(port, light, connections, args.duration, failure=outcome),
+                *database_alone,
             )
             mix[target] = {"pages": summary(heavy_run), "node": summary(light_run)}
+            if alone:
+                mix["database_beside_pages"] = alone[0]
             print(f"mix   {target:<5} {mix[target]}", flush=True)
         report["mix"] = mix
     finally:
@@ -218,6 +270,16 @@ def markdown(data: dict[str, Any]) -> str:
             f"| {_outcomes(node['outcomes'])} | {pages['goodput']} | {pages['p99_ms']} "
             f"| {_outcomes(pages['outcomes'])} |"
         )
+    quiet, beside = mix["database_quiet"], mix["database_beside_pages"]
+    lines += [
+        "",
+        "The database alone: the documents `node(id)` reads, read by `_id` from "
+        f"{data['node_concurrency']} connections of the benchmark's own, on a quiet database "
+        f"and beside the API's pages: p50 {quiet['p50_ms']} / p90 {quiet['p90_ms']} / p99 "
+        f"{quiet['p99_ms']} ms ({quiet['reads']} reads) quiet, p50 {beside['p50_ms']} / "
+        f"p90 {beside['p90_ms']} / p99 {beside['p99_ms']} ms ({beside['reads']} reads) beside "
+        "the pages.",
+    ]
     lines += ["", "### Targets", "", "| target | value | met |", "| --- | ---: | :---: |"]
     for check in data["targets"]:
         met = "yes" if check["passed"] else "**no**"
@@ -232,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32, 64])
     parser.add_argument("--node-concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY of both servers")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
+    # Pages answer at under 2 per second: 5 s would count a handful, ±1 of which is 12%.
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".data" / "bench")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")

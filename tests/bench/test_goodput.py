@@ -55,10 +55,15 @@ def test_a_run_sweeps_the_concurrency_and_measures_node_beside_the_pages(
     assert mix["concurrency"] == 3
     assert mix["api"]["node"]["answered"] >= 1
     assert mix["api"]["node"]["outcomes"] == {}  # node(id) is never refused beside pages
+    for alone in (mix["database_quiet"], mix["database_beside_pages"]):
+        assert alone["reads"] >= 2
+        assert alone["p99_ms"] is not None
     assert [check["target"].split(" ")[0] for check in data["targets"]] == [
         "goodput",
         "TIMEOUTs",
         "p99",
         "node(id)",
     ]
-    assert "### Mix: node(id) from 2 connections beside c=3" in report_md.read_text()
+    text = report_md.read_text()
+    assert "### Mix: node(id) from 2 connections beside c=3" in text
+    assert "The database alone: the documents `node(id)` reads" in text
