@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -182,13 +183,17 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        try:
+            return orjson.dumps(line, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # what orjson refuses (a lone surrogate, an int past 64 bits)
+            return json.dumps(line, ensure_ascii=False, default=str)
 
 
 def configure_logging(level: str) -> None:
     """JSON lines on stderr. A line has no caller, thread or process in it, so the records
-    skip finding them (the logging HOWTO's "Optimization"): with the access log's line for
-    every request, that was a tenth of what a request answered from cache costs."""
+    skip finding them (the logging HOWTO's "Optimization"; ``stack_info`` goes with the
+    caller): with the access log's line for every request, that was a tenth of what a
+    request answered from cache costs."""
     logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False

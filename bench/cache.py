@@ -305,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before each")
     parser.add_argument(
-        "--rounds", type=int, default=5, help="each measured so often; the median counts"
+        "--rounds",
+        type=int,
+        default=5,
+        help="each measured so often; the median counts (of an even number, the upper middle)",
     )
     parser.add_argument("--cache-bytes", type=int, default=8_000_000)
     parser.add_argument("--writes", type=int, default=20, help="for the staleness measurement")

@@ -9,10 +9,10 @@ On a loaded corpus (S by default) it starts ``python -m api`` and the hand-writt
    and the count of each other outcome: ``OVERLOADED`` refusals (and how fast they came),
    ``TIMEOUT``s, other errors;
 2. the mix: the same pages at the highest concurrency, with ``node(id)`` reads sent beside
-   them from ``--node-concurrency`` connections; the p99 of those reads. Beside the API's
-   pages, the benchmark also reads the same documents from the database itself (the point
-   read by ``_id`` that ``node(id)`` makes, from as many connections of its own), and
-   before them on a quiet database: what of ``node(id)``'s time is the database's.
+   them from ``--node-concurrency`` connections; the p99 of those reads. Then, for the API,
+   the same documents looked up by ``_id`` in the database itself (from as many
+   connections of the benchmark's own), on the quiet database and, in a pass of their own,
+   beside the same pages: what of ``node(id)``'s time is the database's.
 
 Targets (the API's): goodput at the highest concurrency at least 80 % of the best at any
 lower one; no ``TIMEOUT``; the p99 of admitted requests under the operation time limit
@@ -90,8 +90,9 @@ def summary(run: Run) -> dict[str, Any]:
 async def point_reads(
     uri: str, database: str, node_ids: list[str], connections: int, seconds: float
 ) -> dict[str, Any]:
-    """The documents ``node(id)`` reads, read by ``_id`` from the database directly, from
-    ``connections`` tasks, each as soon as its last was answered."""
+    """The documents ``node(id)`` reads, looked up by ``_id`` in the database directly (their
+    ``_id`` only: the least a read can ask), from ``connections`` tasks, each as soon as its
+    last was answered."""
     client = create_client(uri, Settings(mongodb_uri=uri, database_timeout_ms=30_000))
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
@@ -102,7 +103,7 @@ async def point_reads(
             kind, slug = from_global_id(node_ids[index % len(node_ids)])
             index += connections
             asked = time.perf_counter()
-            await client[database][COLLECTION_OF_TYPE[kind]].find_one({"_id": slug})
+            await client[database][COLLECTION_OF_TYPE[kind]].find_one({"_id": slug}, {"_id": 1})
             latencies.append((time.perf_counter() - asked) * 1000)
 
     try:
@@ -164,24 +165,22 @@ async def measure(args: argparse.Namespace, uri: str, tmp: Path) -> dict[str, An
             light = requests_of(node, target, port)
             ids = [variables["id"] for variables in node.variables]
             connections = args.node_concurrency
-            if target == "api":
+            await drive(port, heavy, mix["concurrency"], args.warmup, failure=outcome)
+            heavy_run, light_run = await asyncio.gather(
+                drive(port, heavy, mix["concurrency"], args.duration, failure=outcome),
+                drive(port, light, connections, args.duration, failure=outcome),
+            )
+            mix[target] = {"pages": summary(heavy_run), "node": summary(light_run)}
+            if target == "api":  # the database alone: quiet, then beside the same pages
+                await settle(uri, database)
                 mix["database_quiet"] = await point_reads(
                     uri, database, ids, connections, args.duration
                 )
-            await drive(port, heavy, mix["concurrency"], args.warmup, failure=outcome)
-            database_alone = (  # beside the API's pages only
-                [point_reads(uri, database, ids, connections, args.duration)]
-                if target == "api"
-                else []
-            )
-            heavy_run, light_run, *alone = await asyncio.gather(
-                drive(port, heavy, mix["concurrency"], args.duration, failure=outcome),
-                drive(port, light, connections, args.duration, failure=outcome),
-                *database_alone,
-            )
-            mix[target] = {"pages": summary(heavy_run), "node": summary(light_run)}
-            if alone:
-                mix["database_beside_pages"] = alone[0]
+                await drive(port, heavy, mix["concurrency"], args.warmup, failure=outcome)
+                _, mix["database_beside_pages"] = await asyncio.gather(
+                    drive(port, heavy, mix["concurrency"], args.duration, failure=outcome),
+                    point_reads(uri, database, ids, connections, args.duration),
+                )
             print(f"mix   {target:<5} {mix[target]}", flush=True)
         report["mix"] = mix
     finally:
@@ -273,9 +272,10 @@ def markdown(data: dict[str, Any]) -> str:
     quiet, beside = mix["database_quiet"], mix["database_beside_pages"]
     lines += [
         "",
-        "The database alone: the documents `node(id)` reads, read by `_id` from "
-        f"{data['node_concurrency']} connections of the benchmark's own, on a quiet database "
-        f"and beside the API's pages: p50 {quiet['p50_ms']} / p90 {quiet['p90_ms']} / p99 "
+        "The database alone: the documents `node(id)` reads, looked up by `_id` (their `_id` "
+        f"only) from {data['node_concurrency']} connections of the benchmark's own, on the "
+        "quiet database and, in a pass of their own, beside the same pages to the API: "
+        f"p50 {quiet['p50_ms']} / p90 {quiet['p90_ms']} / p99 "
         f"{quiet['p99_ms']} ms ({quiet['reads']} reads) quiet, p50 {beside['p50_ms']} / "
         f"p90 {beside['p90_ms']} / p99 {beside['p99_ms']} ms ({beside['reads']} reads) beside "
         "the pages.",

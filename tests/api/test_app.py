@@ -127,6 +127,9 @@ def test_a_log_line_is_one_json_object_with_names_as_written() -> None:
         "asked for Магнитский",
     )
     assert (line["request_id"], line["at"], line["1"]) == ("r1", "2012-12-06T00:00:00+00:00", "x")
+    record.fields = {"path": "/data/\udce9t\u00e9", "big": 2**70}  # what orjson refuses
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["path"], line["big"]) == ("/data/\udce9t\u00e9", 2**70)
 
 
 @pytest.mark.parametrize(

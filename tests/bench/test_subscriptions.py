@@ -16,7 +16,13 @@ async def test_every_subscriber_gets_every_write_and_the_costs_are_counted() -> 
     assert result["events_lost"] == result["events_duplicated"] == 0
     assert result["subscribers_out_of_order"] == result["subscribers_with_errors"] == 0
     assert result["change_streams_opened"] == 1
-    assert all(used > 0 for used in result["cpu_us_per_event"].values()), result["cpu_s"]
+    # /proc counts in clock ticks (10 ms): the API's four mutations always take some; the
+    # database's share of so short a run may round to none.
+    per_event = result["cpu_us_per_event"]
+    assert set(per_event) == {"api", "database", "clients"}
+    assert per_event["api"] > 0, result["cpu_s"]
+    assert per_event["clients"] > 0, result["cpu_s"]
+    assert per_event["database"] >= 0, result["cpu_s"]
     result["load_before"] = result["load_after"] = 0.0
     text = subscriptions.markdown(result, "a machine")
     assert "| **events lost** | **0** |" in text
