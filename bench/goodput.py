@@ -163,7 +163,6 @@ async def measure(args: argparse.Namespace, uri: str, tmp: Path) -> dict[str, An
             await settle(uri, database)
             heavy = requests_of(pages, target, port)
             light = requests_of(node, target, port)
-            ids = [variables["id"] for variables in node.variables]
             connections = args.node_concurrency
             await drive(port, heavy, mix["concurrency"], args.warmup, failure=outcome)
             heavy_run, light_run = await asyncio.gather(
@@ -172,6 +171,7 @@ async def measure(args: argparse.Namespace, uri: str, tmp: Path) -> dict[str, An
             )
             mix[target] = {"pages": summary(heavy_run), "node": summary(light_run)}
             if target == "api":  # the database alone: quiet, then beside the same pages
+                ids = [variables["id"] for variables in node.variables]
                 await settle(uri, database)
                 mix["database_quiet"] = await point_reads(
                     uri, database, ids, connections, args.duration
